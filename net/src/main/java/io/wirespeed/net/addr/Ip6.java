@@ -89,7 +89,12 @@ public final class Ip6 {
                 if (n > 6) {
                     throw invalid(text, "more than 8 groups");
                 }
-                int v4 = Ip4.parse(group);
+                int v4;
+                try {
+                    v4 = Ip4.parse(group);
+                } catch (IllegalArgumentException e) {
+                    throw invalid(text, "embedded " + e.getMessage());
+                }
                 out[n++] = v4 >>> 16;
                 out[n++] = v4 & 0xFFFF;
                 return n - at;
