@@ -10,8 +10,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Rules enforced (RFC 8200 section 4): Hop-by-Hop Options only directly after the fixed header;
  * at most {@value #MAX_HEADERS} extension headers, a bound that keeps the walk cheap against
- * packets built to make it long (RFC 7112 asks for the whole chain in the first fragment, which a
- * bounded chain also guarantees); every header inside the bytes given. The walk stops at the first
+ * packets built to make it long; every header inside the bytes given. The walk stops at the first
  * header that is not an extension header, at ESP (whose contents are encrypted), at No Next Header,
  * and after a Fragment header with a non-zero offset, since what follows that one is the middle of
  * the original payload rather than a header.

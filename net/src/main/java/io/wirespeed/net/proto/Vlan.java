@@ -28,7 +28,8 @@ public final class Vlan {
     public static void setTci(MemorySegment m, long h, int tci) { Bytes.setU16(m, h + TCI, tci); }
     public static void setInnerType(MemorySegment m, long h, int type) { Bytes.setU16(m, h + INNER_TYPE, type); }
 
-    public static int tci(int pcp, int vid) {
+    /** The TCI for a priority and a VLAN id, drop eligible clear. */
+    public static int tciOf(int pcp, int vid) {
         return (pcp & 0x7) << 13 | (vid & 0x0FFF);
     }
 }

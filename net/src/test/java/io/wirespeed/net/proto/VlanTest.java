@@ -44,9 +44,9 @@ class VlanTest {
         byte[] built = captured.clone();
         java.util.Arrays.fill(built, 14, 22, (byte) 0);
         MemorySegment m = Frames.segment(built);
-        Vlan.setTci(m, 14, Vlan.tci(3, 200));
+        Vlan.setTci(m, 14, Vlan.tciOf(3, 200));
         Vlan.setInnerType(m, 14, Ethernet.TYPE_VLAN);
-        Vlan.setTci(m, 18, Vlan.tci(0, 100));
+        Vlan.setTci(m, 18, Vlan.tciOf(0, 100));
         Vlan.setInnerType(m, 18, Ethernet.TYPE_IPV4);
         assertArrayEquals(captured, built);
     }

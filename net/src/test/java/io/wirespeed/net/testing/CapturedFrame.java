@@ -2,7 +2,8 @@ package io.wirespeed.net.testing;
 
 /**
  * Real frames captured on a veth pair between two network namespaces with tcpdump, by
- * {@code capture-frames.sh} in this directory (frame numbers refer to its capture). Hosts:
+ * {@code capture-frames.sh} in this directory (frame numbers are those of the capture these bytes
+ * come from; a new run numbers its frames a little differently). Hosts:
  * 198.18.0.2 / 2001:db8::2 with MAC 02:00:00:00:00:0a, and 198.18.0.1 / 2001:db8::1 with MAC
  * 02:00:00:00:00:0b. Transmit checksum offload was off, so every checksum is complete; tshark
  * reported all of them good. Field values quoted in tests come from tshark's dissection of the

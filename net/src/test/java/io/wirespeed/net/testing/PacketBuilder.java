@@ -101,7 +101,7 @@ public final class PacketBuilder {
         if (vid < 0 || vid > Vlan.MAX_VID || pcp < 0 || pcp > 7) {
             throw new IllegalArgumentException("VLAN id must be 0..4095 and priority 0..7, got " + vid + "/" + pcp);
         }
-        vlanTcis.add(Vlan.tci(pcp, vid));
+        vlanTcis.add(Vlan.tciOf(pcp, vid));
         return this;
     }
 
