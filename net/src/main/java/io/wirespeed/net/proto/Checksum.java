@@ -31,7 +31,7 @@ public final class Checksum {
         }
         long o = off;
         long end8 = off + (len & ~7);
-        // Each step adds at most 2 * (2^32 - 1), so the long cannot overflow below 2^60 bytes.
+        // Each step adds less than 2^33 and len < 2^31 allows fewer than 2^28 steps: no overflow.
         while (o < end8) {
             long v = m.get(Bytes.BE64, o);
             acc += (v >>> 32) + (v & 0xFFFF_FFFFL);
