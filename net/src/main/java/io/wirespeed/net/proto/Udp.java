@@ -1,0 +1,25 @@
+package io.wirespeed.net.proto;
+
+import java.lang.foreign.MemorySegment;
+
+/** UDP header (RFC 768). The length covers header and data. */
+public final class Udp {
+    public static final int LEN = 8;
+
+    private static final int SRC_PORT = 0;
+    private static final int DST_PORT = 2;
+    private static final int LENGTH = 4;
+    private static final int CHECKSUM = 6;
+
+    private Udp() {}
+
+    public static int srcPort(MemorySegment m, long h) { return Bytes.u16(m, h + SRC_PORT); }
+    public static int dstPort(MemorySegment m, long h) { return Bytes.u16(m, h + DST_PORT); }
+    public static int length(MemorySegment m, long h) { return Bytes.u16(m, h + LENGTH); }
+    public static int checksum(MemorySegment m, long h) { return Bytes.u16(m, h + CHECKSUM); }
+
+    public static void setSrcPort(MemorySegment m, long h, int port) { Bytes.setU16(m, h + SRC_PORT, port); }
+    public static void setDstPort(MemorySegment m, long h, int port) { Bytes.setU16(m, h + DST_PORT, port); }
+    public static void setLength(MemorySegment m, long h, int len) { Bytes.setU16(m, h + LENGTH, len); }
+    public static void setChecksum(MemorySegment m, long h, int checksum) { Bytes.setU16(m, h + CHECKSUM, checksum); }
+}
