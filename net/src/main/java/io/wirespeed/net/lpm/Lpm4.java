@@ -16,7 +16,8 @@ import java.util.Map;
  * freed by {@link #remove} are only reused after {@link #reclaim()}, because a reader may still be
  * inside a group just unlinked.
  *
- * <p>The tables take 64 MiB + 1 KiB per group, off-heap, until {@link #close()}.
+ * <p>The tables take 64 MiB plus 1 KiB per allowed group, off-heap, allocated up front and held until
+ * {@link #close()}.
  */
 public final class Lpm4 implements AutoCloseable {
     public static final int NO_ROUTE = -1;

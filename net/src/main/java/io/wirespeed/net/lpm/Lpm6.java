@@ -13,7 +13,8 @@ import java.util.Map;
  * <p>Threads, next hops, group reuse and {@link #reclaim()}: as {@link Lpm4}. Every group, at any
  * depth, counts against {@code maxGroups}: a lone /128 in an empty table takes 14.
  *
- * <p>The tables take 256 KiB + 1 KiB per group, off-heap, until {@link #close()}.
+ * <p>The tables take 256 KiB plus 1 KiB per allowed group, off-heap, allocated up front and held
+ * until {@link #close()}.
  */
 public final class Lpm6 implements AutoCloseable {
     public static final int NO_ROUTE = Lpm4.NO_ROUTE;

@@ -123,11 +123,11 @@ class LpmDifferentialTest {
 
     /** Mostly lengths around where the levels meet, where off-by-one mistakes live; rarely very short ones (costly in IPv4). */
     private static int randomLength(Family f, Random rnd) {
-        int pick = rnd.nextInt(100);
-        if (pick < 2) {
+        int pick = rnd.nextInt(1000);
+        if (pick < 5) {
             return rnd.nextInt(8);
         }
-        if (pick < 40) {
+        if (pick < 400) {
             return f.rootBits - 4 + rnd.nextInt(Math.min(13, f.maxLen - f.rootBits + 5));
         }
         return 8 + rnd.nextInt(f.maxLen - 7);
