@@ -58,6 +58,7 @@ public final class Libc {
     private static final MethodHandle SCHED_GETCPU = errnoCall("sched_getcpu", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle GETTID = errnoCall("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle EVENTFD = errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     /* Constants (Linux x86-64). */
     public static final int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_PACKET = 17, AF_XDP = 44;
@@ -69,6 +70,7 @@ public final class Libc {
     public static final short POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
     public static final int O_RDWR = 2, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     public static final int F_GETFL = 3, F_SETFL = 4;
+    public static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     public static final long MAP_FAILED = -1L;
 
     private Libc() {}
@@ -310,6 +312,19 @@ public final class Libc {
         ErrnoSlot s = slot();
         try {
             return check("sched_getcpu", "", (int) SCHED_GETCPU.invokeExact(s.segment), s);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * A new eventfd (a kernel counter readable when non-zero): how another thread wakes a worker
+     * that sleeps in poll(2). Write 8 bytes to add, read 8 bytes to take the count and reset it.
+     */
+    public static int eventfd(int initval, int flags) {
+        ErrnoSlot s = slot();
+        try {
+            return check("eventfd", "flags=0x" + Integer.toHexString(flags), (int) EVENTFD.invokeExact(s.segment, initval, flags), s);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -120,9 +120,9 @@ public final class PacketPool implements AutoCloseable {
     public void setDataOffset(int buf, int off) { meta.set(INT, (long) buf * META_SIZE + M_DATA_OFF, off); }
     public int length(int buf) { return meta.get(INT, (long) buf * META_SIZE + M_LEN); }
     public void setLength(int buf, int len) { meta.set(INT, (long) buf * META_SIZE + M_LEN, len); }
-    public int inPort(int buf) { return meta.get(SHORT, (long) buf * META_SIZE + M_PORT); }
+    public int inPort(int buf) { return Short.toUnsignedInt(meta.get(SHORT, (long) buf * META_SIZE + M_PORT)); }
     public void setInPort(int buf, int port) { meta.set(SHORT, (long) buf * META_SIZE + M_PORT, (short) port); }
-    public int rxQueue(int buf) { return meta.get(SHORT, (long) buf * META_SIZE + M_QUEUE); }
+    public int rxQueue(int buf) { return Short.toUnsignedInt(meta.get(SHORT, (long) buf * META_SIZE + M_QUEUE)); }
     public void setRxQueue(int buf, int q) { meta.set(SHORT, (long) buf * META_SIZE + M_QUEUE, (short) q); }
     public int hash(int buf) { return meta.get(INT, (long) buf * META_SIZE + M_HASH); }
     public void setHash(int buf, int h) { meta.set(INT, (long) buf * META_SIZE + M_HASH, h); }

@@ -38,7 +38,14 @@ public final class PoolCache {
         return buf;
     }
 
+    /**
+     * Returns {@code buf} to the pool. An index outside the pool (say the -1 of a failed alloc) is
+     * a caller bug and throws here, at the faulty call, instead of corrupting the free list.
+     */
     public void free(int buf) {
+        if (Integer.compareUnsigned(buf, pool.capacity()) >= 0) {
+            throw new IllegalArgumentException("buffer " + buf + " is not in this pool (0.." + (pool.capacity() - 1) + ")");
+        }
         if (top == stack.length) {
             pool.giveBulk(stack, top - bulk, bulk);
             top -= bulk;
