@@ -5,6 +5,7 @@ import io.wirespeed.control.addr.MacAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * One data-plane port.
@@ -30,6 +31,12 @@ public record PortConfig(
         boolean exceptionPath) {
     public static final int DEFAULT_QUEUES = 1;
     public static final int DEFAULT_MTU = 1500;
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,15}");
+
+    /** Port names are short lower-case words, so that they are also valid kernel interface names. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
 
     public PortConfig {
         addresses = List.copyOf(addresses);

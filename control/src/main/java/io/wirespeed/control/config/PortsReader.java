@@ -12,13 +12,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Reads the {@code ports:} list, checking each port alone and the ports against each other. */
 final class PortsReader {
     private static final List<String> KEYS = List.of(
             "name", "driver", "device", "rx_file", "tx_file", "queues", "mtu", "mac", "addresses", "exception_path");
-    private static final Pattern PORT_NAME = Pattern.compile("[a-z0-9_.-]{1,15}");
     static final int MAX_QUEUES = 64, MIN_MTU = 68, MAX_MTU = 9000;
     /** IFNAMSIZ is 16 including the NUL. */
     private static final int MAX_IFNAME_BYTES = 15;
@@ -48,7 +46,7 @@ final class PortsReader {
         YamlMapping m = item.mapping("a port", KEYS);
         YamlField nameField = m.required("name", "a port name matching [a-z0-9_.-]{1,15}");
         String name = nameField.string("a port name");
-        if (!PORT_NAME.matcher(name).matches()) {
+        if (!PortConfig.isValidName(name)) {
             throw nameField.error("invalid port name '" + YamlField.shorten(name) + "' (expected 1 to 15 of a-z 0-9 _ . -)");
         }
         YamlField firstWithName = names.putIfAbsent(name, nameField);
