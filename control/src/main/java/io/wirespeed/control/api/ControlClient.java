@@ -45,7 +45,7 @@ public final class ControlClient implements AutoCloseable {
         try (Watchdog w = new Watchdog()) {
             channel.connect(UnixDomainSocketAddress.of(socket));
         } catch (AsynchronousCloseException e) {
-            throw new IOException("cannot connect to wirespeed at " + socket + ": no answer within " + timeout.toSeconds() + " s", e);
+            throw new IOException("cannot connect to wirespeed at " + socket + ": no answer within " + describe(timeout), e);
         } catch (IOException e) {
             channel.close();
             String reason = String.valueOf(e.getMessage());
@@ -98,8 +98,12 @@ public final class ControlClient implements AutoCloseable {
             }
             return line;
         } catch (AsynchronousCloseException e) {
-            throw new IOException("no reply from wirespeed at " + socket + " within " + timeout.toSeconds() + " s", e);
+            throw new IOException("no reply from wirespeed at " + socket + " within " + describe(timeout), e);
         }
+    }
+
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     @Override

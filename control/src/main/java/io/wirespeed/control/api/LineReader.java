@@ -52,10 +52,9 @@ final class LineReader {
         while (true) {
             for (int i = scanFrom; i < end; i++) {
                 if (buf[i] == '\n') {
-                    int lineEnd = i > start && buf[i - 1] == '\r' ? i - 1 : i;
-                    String line = decode(start, lineEnd);
-                    start = i + 1;
-                    return line;
+                    int lineStart = start, lineEnd = i > start && buf[i - 1] == '\r' ? i - 1 : i;
+                    start = i + 1; // consumed even if it fails to decode, so the next line is in sync
+                    return decode(lineStart, lineEnd);
                 }
             }
             // +1: the '\r' of a "\r\n" whose '\n' has not arrived yet.
@@ -66,12 +65,13 @@ final class LineReader {
                 if (start == end) {
                     return null;
                 }
-                String line = decode(start, end);
+                int lineStart = start;
                 start = end;
-                return line;
+                return decode(lineStart, end);
             }
-            scanFrom = end;
+            int scanned = end - start; // fill() may move the bytes to the front of the buffer
             fill();
+            scanFrom = start + scanned;
         }
     }
 
