@@ -22,7 +22,7 @@ public final class Args {
         List<String> known = List.of(names);
         for (String key : args.keySet()) {
             if (!known.contains(key)) {
-                throw new CommandException("unknown argument '" + shorten(key) + "'"
+                throw new CommandException("unknown argument '" + Messages.shorten(key) + "'"
                         + (known.isEmpty() ? " (this command takes none)" : " (expected: " + String.join(", ", known) + ")"));
             }
         }
@@ -120,11 +120,7 @@ public final class Args {
     }
 
     private static CommandException wrongType(String name, String expected, Object got) {
-        String shown = got instanceof String s ? "\"" + shorten(s) + "\"" : shorten(Json.write(got));
+        String shown = got instanceof String s ? "\"" + Messages.shorten(s) + "\"" : Messages.shorten(Json.write(got));
         return new CommandException("argument '" + name + "' must be " + expected + ", got " + shown);
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

@@ -39,8 +39,7 @@ public final class CommandRegistry {
     public Object handle(String cmd, Map<String, Object> args) throws CommandException {
         Handler handler = handlers.get(cmd);
         if (handler == null) {
-            String shown = cmd.length() <= 60 ? cmd : cmd.substring(0, 57) + "...";
-            throw new CommandException("unknown command '" + shown + "'");
+            throw new CommandException("unknown command '" + Messages.shorten(cmd) + "'");
         }
         return handler.handle(args);
     }

@@ -42,7 +42,8 @@ public final class ControlClient implements AutoCloseable {
         this.socket = socket;
         this.timeout = timeout;
         this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try (Watchdog w = new Watchdog()) {
+        Watchdog watchdog = new Watchdog();
+        try {
             channel.connect(UnixDomainSocketAddress.of(socket));
         } catch (AsynchronousCloseException e) {
             throw new IOException("cannot connect to wirespeed at " + socket + ": no answer within " + describe(timeout), e);
@@ -54,6 +55,8 @@ public final class ControlClient implements AutoCloseable {
                         + ": permission denied (run as root or as a member of the socket's group)", e);
             }
             throw new IOException("cannot connect to wirespeed at " + socket + ": is the daemon running? (" + reason + ")", e);
+        } finally {
+            watchdog.cancel();
         }
         this.reader = new LineReader(channel, MAX_REPLY_BYTES);
     }
@@ -87,7 +90,8 @@ public final class ControlClient implements AutoCloseable {
 
     /** Sends one raw request line (no newline) and returns the raw reply line: for protocol tests. */
     String send(String requestLine) throws IOException {
-        try (Watchdog w = new Watchdog()) {
+        Watchdog watchdog = new Watchdog();
+        try {
             ByteBuffer bytes = ByteBuffer.wrap((requestLine + "\n").getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
@@ -99,6 +103,8 @@ public final class ControlClient implements AutoCloseable {
             return line;
         } catch (AsynchronousCloseException e) {
             throw new IOException("no reply from wirespeed at " + socket + " within " + describe(timeout), e);
+        } finally {
+            watchdog.cancel();
         }
     }
 
@@ -111,8 +117,8 @@ public final class ControlClient implements AutoCloseable {
         channel.close();
     }
 
-    /** Closes the channel if the guarded block is still running when the timeout expires. */
-    private final class Watchdog implements AutoCloseable {
+    /** Closes the channel unless cancelled before the timeout expires. */
+    private final class Watchdog {
         private final Thread thread = Thread.ofVirtual().name("control-client-watchdog").start(() -> {
             try {
                 Thread.sleep(timeout);
@@ -122,8 +128,7 @@ public final class ControlClient implements AutoCloseable {
             }
         });
 
-        @Override
-        public void close() {
+        void cancel() {
             thread.interrupt();
         }
     }

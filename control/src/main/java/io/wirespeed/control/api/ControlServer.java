@@ -96,16 +96,23 @@ public final class ControlServer implements AutoCloseable {
         if (!attrs.isOther()) {
             throw new IOException("control socket path " + socket + " exists and is not a socket; refusing to replace it");
         }
-        // Only "connection refused" proves nobody listens; any other failure leaves the question open.
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+        if (answers(socket)) {
             throw new IOException("another wirespeed is already listening on " + socket + " (stop it first)");
-        } catch (ConnectException e) {
-            // Stale: left by a daemon that died without removing it.
-        } catch (SocketException e) {
-            throw new IOException("cannot tell whether control socket " + socket + " is in use: " + e, e);
         }
         Files.deleteIfExists(socket);
         LOG.log(Level.INFO, "event=control_stale_socket_removed path=" + socket);
+    }
+
+    /** True if something accepts connections on the socket; false if it is stale (left by a dead daemon). */
+    private static boolean answers(Path socket) throws IOException {
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
+            return true;
+        } catch (ConnectException e) {
+            return false; // only "connection refused" proves that nobody listens
+        } catch (SocketException e) {
+            throw new IOException("cannot tell whether control socket " + socket + " is in use: " + e, e);
+        }
     }
 
     /** Starts accepting connections. */

@@ -35,7 +35,7 @@ final class RequestDispatcher {
         }
         for (Object key : request.keySet()) {
             if (!key.equals("cmd") && !key.equals("args")) {
-                return error("unknown request field '" + shorten((String) key) + "' (expected cmd, args)");
+                return error("unknown request field '" + Messages.shorten((String) key) + "' (expected cmd, args)");
             }
         }
         if (!(request.get("cmd") instanceof String cmd) || cmd.isEmpty()) {
@@ -58,8 +58,8 @@ final class RequestDispatcher {
         } catch (CommandException e) {
             return error(e.getMessage() == null ? "command '" + cmd + "' failed" : e.getMessage());
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "event=control_handler_failed cmd=" + shorten(cmd), e);
-            return error("internal error in '" + shorten(cmd) + "': " + e);
+            LOG.log(Level.WARNING, "event=control_handler_failed cmd=" + Messages.shorten(cmd), e);
+            return error("internal error in '" + Messages.shorten(cmd) + "': " + e);
         } finally {
             handlerLock.unlock();
         }
@@ -69,8 +69,8 @@ final class RequestDispatcher {
         try {
             return Json.write(response);
         } catch (IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "event=control_reply_unwritable cmd=" + shorten(cmd), e);
-            return error("internal error in '" + shorten(cmd) + "': reply cannot be written as JSON: " + e.getMessage());
+            LOG.log(Level.WARNING, "event=control_reply_unwritable cmd=" + Messages.shorten(cmd), e);
+            return error("internal error in '" + Messages.shorten(cmd) + "': reply cannot be written as JSON: " + e.getMessage());
         }
     }
 
@@ -79,9 +79,5 @@ final class RequestDispatcher {
         response.put("ok", false);
         response.put("error", message);
         return Json.write(response);
-    }
-
-    private static String shorten(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }
