@@ -1,9 +1,16 @@
 package io.wirespeed.control.cli;
 
+import static io.wirespeed.control.cli.IpArguments.address;
+import static io.wirespeed.control.cli.IpArguments.duplicate;
+import static io.wirespeed.control.cli.IpArguments.garbage;
+import static io.wirespeed.control.cli.IpArguments.lladdr;
+import static io.wirespeed.control.cli.IpArguments.prefix;
+import static io.wirespeed.control.cli.IpArguments.putDev;
+import static io.wirespeed.control.cli.IpArguments.requireDev;
+import static io.wirespeed.control.cli.IpArguments.unsigned;
+
 import io.wirespeed.control.addr.Cidr;
 import io.wirespeed.control.addr.IpAddresses;
-import io.wirespeed.control.addr.MacAddress;
-import io.wirespeed.control.config.PortConfig;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +62,7 @@ final class IpCommandParser {
         }
         return switch (object) {
             case "link" -> link(t);
-            case "address" -> address(t);
+            case "address" -> addr(t);
             case "route" -> route(t);
             case "neighbour", "neighbor" -> neigh(t);
             default -> new Parsed.Help(USAGE);
@@ -94,43 +101,21 @@ final class IpCommandParser {
                 }
             }
         }
-        if (!args.containsKey("dev")) {
-            throw new CliException("Not enough information: \"dev\" argument is required.");
-        }
+        requireDev(args);
         if (args.size() == 1) {
             throw CliException.invalid("nothing to change (expected up, down or mtu MTU).");
         }
         return args;
     }
 
-    private Parsed address(Tokens t) throws CliException {
+    private Parsed addr(Tokens t) throws CliException {
         String verb = verb(t, CHANGE_VERBS, "address");
         switch (verb) {
             case "help" -> {
                 return new Parsed.Help(ADDR_USAGE);
             }
             case "add", "delete" -> {
-                Map<String, Object> args = new HashMap<>();
-                String address = null;
-                while (t.hasNext()) {
-                    String w = t.next();
-                    if (w.equals("dev")) {
-                        putDev(args, t.value());
-                    } else {
-                        String value = w.equals("local") ? t.value() : w;
-                        if (address != null) {
-                            throw w.equals("local") ? duplicate("local", value) : garbage("local", w);
-                        }
-                        address = value;
-                    }
-                }
-                if (address == null) {
-                    throw CliException.usage(ADDR_USAGE);
-                }
-                Cidr cidr = prefix(address, family);
-                requireDev(args);
-                args.put("cidr", cidr.toString());
-                return call(verb.equals("add") ? "addr.add" : "addr.del", args);
+                return call(verb.equals("add") ? "addr.add" : "addr.del", addrChange(t));
             }
             default -> {
                 Map<String, Object> args = optionalDev(t);
@@ -138,6 +123,30 @@ final class IpCommandParser {
                 return call("addr.show", args);
             }
         }
+    }
+
+    private Map<String, Object> addrChange(Tokens t) throws CliException {
+        Map<String, Object> args = new HashMap<>();
+        String address = null;
+        while (t.hasNext()) {
+            String w = t.next();
+            if (w.equals("dev")) {
+                putDev(args, t.value());
+            } else {
+                String value = w.equals("local") ? t.value() : w;
+                if (address != null) {
+                    throw w.equals("local") ? duplicate("local", value) : garbage("local", w);
+                }
+                address = value;
+            }
+        }
+        if (address == null) {
+            throw CliException.usage(ADDR_USAGE);
+        }
+        Cidr cidr = prefix(address, family);
+        requireDev(args);
+        args.put("cidr", cidr.toString());
+        return args;
     }
 
     private Parsed route(Tokens t) throws CliException {
@@ -273,11 +282,7 @@ final class IpCommandParser {
         }
         args.put("addr", IpAddresses.format(address(to, family)));
         if (lladdr != null) {
-            try {
-                args.put("lladdr", MacAddress.parse(lladdr).toString());
-            } catch (IllegalArgumentException e) {
-                throw CliException.invalid("\"" + lladdr + "\" is invalid lladdr.");
-            }
+            args.put("lladdr", lladdr(lladdr).toString());
         } else if (adding) {
             throw CliException.invalid("\"lladdr\" is required to add a neighbour.");
         }
@@ -318,78 +323,6 @@ final class IpCommandParser {
         if (family != 0) {
             args.put("family", (long) family);
         }
-    }
-
-    private static void putDev(Map<String, Object> args, String port) throws CliException {
-        if (args.containsKey("dev")) {
-            throw duplicate("dev", port);
-        }
-        if (!PortConfig.isValidName(port)) {
-            throw invalidArgument(port, "\"dev\" not a valid ifname");
-        }
-        args.put("dev", port);
-    }
-
-    private static void requireDev(Map<String, Object> args) throws CliException {
-        if (!args.containsKey("dev")) {
-            throw new CliException("Not enough information: \"dev\" argument is required.");
-        }
-    }
-
-    private static Cidr prefix(String text, int family) throws CliException {
-        try {
-            Cidr cidr = Cidr.parseOrHost(text);
-            if (family == 0 || cidr.family() == family) {
-                return cidr;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below in iproute2's words
-        }
-        throw CliException.invalid(familyName(family) + " prefix is expected rather than \"" + text + "\".");
-    }
-
-    private static InetAddress address(String text, int family) throws CliException {
-        try {
-            InetAddress a = IpAddresses.parse(text);
-            if (family == 0 || IpAddresses.family(a) == family) {
-                return a;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below in iproute2's words
-        }
-        throw CliException.invalid(familyName(family) + " address is expected rather than \"" + text + "\".");
-    }
-
-    private static String familyName(int family) {
-        return switch (family) {
-            case 4 -> "inet";
-            case 6 -> "inet6";
-            default -> "any valid";
-        };
-    }
-
-    private static long unsigned(String text, String what) throws CliException {
-        try {
-            long v = Long.parseLong(text);
-            if (v >= 0 && v <= 0xFFFF_FFFFL && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw invalidArgument(text, "Invalid \"" + what + "\" value");
-    }
-
-    private static CliException invalidArgument(String value, String why) {
-        return CliException.invalid("argument \"" + value + "\" is wrong: " + why);
-    }
-
-    private static CliException duplicate(String keyword, String value) {
-        return CliException.invalid("duplicate \"" + keyword + "\": \"" + value + "\" is the second value.");
-    }
-
-    private static CliException garbage(String keyword, String word) {
-        return CliException.invalid("either \"" + keyword + "\" is duplicate, or \"" + word + "\" is a garbage.");
     }
 
     private static Parsed call(String cmd, Map<String, Object> args) {
