@@ -31,7 +31,9 @@ public final class Wsctl {
     }
 
     public static void main(String[] args) {
-        System.exit(new Wsctl(System.getenv()).run(args, System.out, System.err));
+        int code = new Wsctl(System.getenv()).run(args, System.out, System.err);
+        System.out.flush();
+        System.exit(code);
     }
 
     /** Runs one command line; returns the exit code instead of exiting, so tests can call it. */
