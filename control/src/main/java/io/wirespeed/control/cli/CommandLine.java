@@ -1,0 +1,149 @@
+package io.wirespeed.control.cli;
+
+import io.wirespeed.control.config.ControlConfig;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The whole wsctl command line: global options, then an object ({@code ip}, {@code stats},
+ * {@code worker}, {@code pool}) and its words.
+ *
+ * @param socket where the daemon listens: {@code -s}, else {@code $WIRESPEED_SOCKET}, else the default
+ * @param json   print the reply's data as JSON instead of text
+ */
+record CommandLine(Path socket, boolean json, Parsed parsed) {
+    static final String SOCKET_ENV = "WIRESPEED_SOCKET";
+    static final String USAGE = """
+            Usage: wsctl [OPTIONS] OBJECT COMMAND
+            where  OBJECT := { ip | stats | worker | pool | help }
+                   OPTIONS := { -s SOCKET | -j | -h }
+                   -s SOCKET  control socket of the daemon (default: $WIRESPEED_SOCKET or %s)
+                   -j         print the daemon's reply as JSON
+            Commands:
+                   wsctl ip [-4|-6] { link | address | route | neigh } ...   (wsctl ip help)
+                   wsctl stats [drops]
+                   wsctl worker stats
+                   wsctl pool""".formatted(ControlConfig.DEFAULT_SOCKET);
+    static final String STATS_USAGE = "Usage: wsctl stats [drops]";
+    static final String WORKER_USAGE = "Usage: wsctl worker stats";
+    static final String POOL_USAGE = "Usage: wsctl pool";
+
+    static CommandLine parse(String[] argv, Map<String, String> env) throws CliException {
+        Tokens t = new Tokens(Arrays.asList(argv));
+        String envSocket = env.get(SOCKET_ENV);
+        Options options = new Options(envSocket == null || envSocket.isEmpty() ? ControlConfig.DEFAULT_SOCKET : Path.of(envSocket));
+        while (t.hasNext() && t.peek().startsWith("-")) {
+            String option = t.next();
+            switch (option) {
+                case "-s", "--socket" -> {
+                    if (!t.hasNext() || t.peek().isEmpty()) {
+                        throw new CliException("Option \"" + option + "\" needs the control socket path. Try \"wsctl -h\".");
+                    }
+                    options.socket = socketPath(t.next());
+                }
+                case "-j", "-json", "--json" -> options.json = true;
+                case "-h", "-help", "--help" -> {
+                    return options.result(new Parsed.Help(USAGE));
+                }
+                default -> throw new CliException("Option \"" + option + "\" is unknown, try \"wsctl -h\".");
+            }
+        }
+        if (!t.hasNext()) {
+            throw CliException.usage(USAGE);
+        }
+        String object = t.next();
+        Parsed parsed = switch (object) {
+            case "ip" -> ip(t, options);
+            case "stats" -> stats(t);
+            case "worker" -> single(t, "stats", "worker.stats", WORKER_USAGE);
+            case "pool" -> t.hasNext() ? help(t, POOL_USAGE) : call("pool");
+            case "help" -> new Parsed.Help(USAGE);
+            default -> throw new CliException("Object \"" + object + "\" is unknown, try \"wsctl help\".");
+        };
+        return options.result(parsed);
+    }
+
+    private static Path socketPath(String text) throws CliException {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw CliException.invalid("argument \"" + text + "\" is wrong: not a valid socket path (" + e.getReason() + ")");
+        }
+    }
+
+    /** {@code ip [-4|-6|-j] ...}: the options iproute2 takes after {@code ip}, then the ip object. */
+    private static Parsed ip(Tokens t, Options options) throws CliException {
+        int family = 0;
+        while (t.hasNext() && t.peek().startsWith("-")) {
+            String option = t.next();
+            switch (option) {
+                case "-4" -> family = 4;
+                case "-6" -> family = 6;
+                case "-j", "-json" -> options.json = true;
+                case "-h", "-help" -> {
+                    return new Parsed.Help(IpCommandParser.USAGE);
+                }
+                default -> throw new CliException("Option \"" + option + "\" is unknown, try \"wsctl ip help\".");
+            }
+        }
+        return new IpCommandParser(family).parse(t);
+    }
+
+    /** Global options, collected before the command they apply to is known. */
+    private static final class Options {
+        Path socket;
+        boolean json;
+
+        Options(Path socket) {
+            this.socket = socket;
+        }
+
+        CommandLine result(Parsed parsed) {
+            return new CommandLine(socket, json, parsed);
+        }
+    }
+
+    private static Parsed stats(Tokens t) throws CliException {
+        if (!t.hasNext()) {
+            return call("stats");
+        }
+        return single(t, "drops", "stats.drops", STATS_USAGE);
+    }
+
+    /** An object with exactly one verb, e.g. {@code worker stats}. */
+    private static Parsed single(Tokens t, String verb, String cmd, String usage) throws CliException {
+        if (!t.hasNext()) {
+            throw CliException.usage(usage);
+        }
+        String word = t.next();
+        if (Tokens.matches(word, verb) && !t.hasNext()) {
+            return call(cmd);
+        }
+        if (Tokens.matches(word, "help") && !t.hasNext()) {
+            return new Parsed.Help(usage);
+        }
+        throw CliException.usage(usage);
+    }
+
+    /** {@code help} is the only word an argument-less object takes. */
+    private static Parsed help(Tokens t, String usage) throws CliException {
+        if (Tokens.matches(t.next(), "help") && !t.hasNext()) {
+            return new Parsed.Help(usage);
+        }
+        throw CliException.usage(usage);
+    }
+
+    private static Parsed call(String cmd) {
+        return new Parsed.Call(new CliRequest(cmd, Map.of()));
+    }
+
+    /** For tests: the request a successful parse produced. */
+    CliRequest request() {
+        if (!(parsed instanceof Parsed.Call call)) {
+            throw new IllegalStateException("not a call: " + parsed);
+        }
+        return call.request();
+    }
+}

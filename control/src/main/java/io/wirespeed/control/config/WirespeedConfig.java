@@ -1,0 +1,19 @@
+package io.wirespeed.control.config;
+
+import java.util.List;
+
+/** The whole of {@code wirespeed.yaml}, validated and with defaults filled in. Immutable. */
+public record WirespeedConfig(
+        WorkersConfig workers,
+        PoolConfig pool,
+        ControlConfig control,
+        List<PortConfig> ports,
+        List<RouteConfig> routes,
+        List<NeighbourConfig> neighbours) {
+
+    public WirespeedConfig {
+        ports = List.copyOf(ports);
+        routes = List.copyOf(routes);
+        neighbours = List.copyOf(neighbours);
+    }
+}
