@@ -22,6 +22,8 @@ public final class RootLab {
     private static final Pattern OUR_LINK = Pattern.compile("^ws[abt](\\d+)_[0-9a-f]+$");
     private static final Pattern OUR_NETNS = Pattern.compile("^wst-(\\d+)-[0-9a-f]+$");
     private static final long PID = ProcessHandle.current().pid();
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private RootLab() {}
 
@@ -107,7 +109,7 @@ public final class RootLab {
 
     /** Java heap bytes allocated so far by the calling thread. */
     public static long allocatedBytes() {
-        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+        return THREADS.getCurrentThreadAllocatedBytes();
     }
 
     /** Lines of {@code ip -o link} for names starting with {@code prefix} (for leak checks). */
