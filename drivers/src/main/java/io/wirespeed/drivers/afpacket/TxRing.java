@@ -1,7 +1,6 @@
 package io.wirespeed.drivers.afpacket;
 
 import io.wirespeed.core.Burst;
-import io.wirespeed.core.os.ErrnoSlot;
 import io.wirespeed.core.os.Libc;
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.core.pool.PoolCache;
@@ -14,7 +13,7 @@ import java.lang.invoke.VarHandle;
 /**
  * One queue's transmit side: a send-only AF_PACKET socket with a TPACKET_V2 ring of fixed-size
  * frames. We copy a frame in and mark it TP_STATUS_SEND_REQUEST (release store); one
- * {@code sendto(fd, NULL, 0, MSG_DONTWAIT)} per burst makes the kernel send every marked frame, and
+ * {@code sendto(fd, NULL, 0, MSG_DONTWAIT)} per burst ({@link TxKick}) makes the kernel send every marked frame, and
  * it marks each TP_STATUS_AVAILABLE again once the frame's skb is freed (we read that with acquire).
  *
  * <p>A separate socket from the rx ring because the ring version is per socket and V3 tx rings
@@ -35,7 +34,6 @@ final class TxRing implements AutoCloseable {
     private final MemorySegment ring;
     private final int frameSize;
     private final int frames;
-    private final ErrnoSlot errno = new ErrnoSlot();
     private int head;
 
     /** A ring of at least {@code minFrames} frames, each big enough for a frame of {@code maxFrameLength} bytes. */
@@ -105,7 +103,7 @@ final class TxRing implements AutoCloseable {
         if (queued > 0 || full) {
             // Kick on a full ring too: its frames may be waiting for a kick that failed earlier
             // (link down, ENOBUFS). A failed kick leaves frames marked, and the next one retries them.
-            Libc.sendtoRaw(errno, fd, MemorySegment.NULL, 0, Libc.MSG_DONTWAIT, MemorySegment.NULL, 0);
+            TxKick.kick(fd);
         }
         if (queued > 0) {
             stats.tx(queue, queued, bytes);
