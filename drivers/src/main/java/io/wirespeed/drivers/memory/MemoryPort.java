@@ -47,9 +47,15 @@ public final class MemoryPort implements Port {
 
     /** Replays {@code frames} round-robin on every rx burst and discards tx without copying. */
     public void loopMode(byte[][] frames) {
+        if (frames.length == 0) {
+            throw new IllegalArgumentException("loop mode needs at least one frame");
+        }
         this.loopFrames = frames.clone();
         this.keepSent = false;
     }
+
+    /** Counts transmitted frames without keeping copies (a sink for benchmarks). */
+    public void discardSent() { this.keepSent = false; }
 
     /** Frames transmitted while not keeping them (loop mode). */
     public long discarded() { return discarded; }

@@ -1,0 +1,13 @@
+package io.wirespeed.control.daemon;
+
+import io.wirespeed.control.api.CommandRegistry;
+
+/** Every command the daemon answers on its control socket. */
+public final class Commands {
+    private Commands() {}
+
+    public static void registerAll(CommandRegistry registry, DataPlane dp) {
+        new IpCommands(dp).register(registry);
+        new StatsCommands(dp).register(registry);
+    }
+}

@@ -1,0 +1,281 @@
+package io.wirespeed.control.daemon;
+
+import io.wirespeed.control.addr.Cidr;
+import io.wirespeed.control.addr.IpAddresses;
+import io.wirespeed.control.config.NeighbourConfig;
+import io.wirespeed.control.config.PoolConfig;
+import io.wirespeed.control.config.PortConfig;
+import io.wirespeed.control.config.RouteConfig;
+import io.wirespeed.control.config.WirespeedConfig;
+import io.wirespeed.core.os.Libc;
+import io.wirespeed.core.pool.PacketPool;
+import io.wirespeed.core.pool.PoolBacking;
+import io.wirespeed.core.pool.PoolCache;
+import io.wirespeed.core.ring.SpscIntRing;
+import io.wirespeed.core.stats.Counters;
+import io.wirespeed.core.worker.Waiter;
+import io.wirespeed.core.worker.Worker;
+import io.wirespeed.drivers.Port;
+import io.wirespeed.drivers.tap.TapPort;
+import io.wirespeed.net.addr.Ip4;
+import io.wirespeed.net.addr.Ip6;
+import io.wirespeed.net.stack.Master;
+import io.wirespeed.net.stack.NetControl;
+import io.wirespeed.net.stack.NetDrops;
+import io.wirespeed.net.stack.NetStack;
+import io.wirespeed.net.stack.Pipeline;
+import io.wirespeed.net.stack.RouterWorker;
+import io.wirespeed.net.stack.StackOptions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Everything the daemon runs, built from the config in dependency order: buffer pool, ports, the
+ * exception-path TAPs, the IP stack, the master and one pinned worker per configured core. A
+ * failure anywhere closes what was already opened, so a bad config leaves nothing behind.
+ */
+public final class DataPlane implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DataPlane.class.getName());
+    private static final int RING_SIZE = 4096;
+    private static final int WORKER_CACHE = 512;
+
+    private final WirespeedConfig config;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private PacketPool pool;
+    private Port[] ports;
+    private TapPort[] taps;
+    private NetStack stack;
+    private Master master;
+    private NetControl control;
+    private Worker[] workers;
+    private Pipeline[] pipelines;
+    private PoolCache[] caches;
+    private int[][][] assignment;
+
+    private DataPlane(WirespeedConfig config) {
+        this.config = config;
+    }
+
+    /** Builds and starts the data plane; on failure everything opened so far is closed again. */
+    public static DataPlane start(WirespeedConfig config) {
+        DataPlane dp = new DataPlane(config);
+        try {
+            dp.build();
+            return dp;
+        } catch (RuntimeException | Error e) {
+            dp.close();
+            throw e;
+        }
+    }
+
+    private void build() {
+        long t0 = System.nanoTime();
+        List<Integer> cores = config.workers().cores();
+        checkCores(cores);
+        PoolConfig pc = config.pool();
+        PoolBacking.Request req = switch (pc.hugepages()) {
+            case AUTO -> PoolBacking.Request.HUGEPAGES_PREFERRED;
+            case ON -> PoolBacking.Request.HUGEPAGES_REQUIRED;
+            case OFF -> PoolBacking.Request.NORMAL_PAGES;
+        };
+        pool = PacketPool.create(pc.buffers(), PacketPool.DEFAULT_BUFFER_SIZE, PacketPool.DEFAULT_HEADROOM, req);
+        opened.add(pool);
+        LOG.info("event=pool buffers=" + pc.buffers() + " page_size=" + pool.backing().pageSize() + " source=" + pool.backing().source());
+
+        List<PortConfig> pcs = config.ports();
+        ports = new Port[pcs.size()];
+        taps = new TapPort[pcs.size()];
+        boolean[] exception = new boolean[pcs.size()];
+        for (int i = 0; i < pcs.size(); i++) {
+            Port p = PortOpener.open(pcs.get(i), i);
+            opened.add(p);
+            ports[i] = p;
+            if (p.txQueues() < cores.size()) {
+                throw new IllegalStateException("port " + p.name() + " has " + p.txQueues() + " tx queue(s) but there are "
+                        + cores.size() + " workers: each worker needs its own tx queue (set queues: " + cores.size() + ")");
+            }
+            LOG.info("event=port_open port=" + p.name() + " driver=" + p.driver() + " rxq=" + p.rxQueues() + " mtu=" + p.mtu());
+        }
+        for (int i = 0; i < pcs.size(); i++) {
+            PortConfig c = pcs.get(i);
+            if (c.exceptionPath() && c.driver().usesKernelDevice() && !(ports[i] instanceof TapPort)) {
+                String name = tapName(c.name());
+                taps[i] = new TapPort(c.name() + "-kernel", name, portMac(i), ports[i].mtu());
+                opened.add(taps[i]);
+                exception[i] = true;
+                LOG.info("event=exception_path port=" + c.name() + " tap=" + name);
+            }
+        }
+
+        stack = new NetStack(pool, ports, new StackOptions(1000, 50, 4096, exception));
+        int n = cores.size();
+        SpscIntRing[] toMaster = new SpscIntRing[n];
+        SpscIntRing[] fromMaster = new SpscIntRing[n];
+        for (int w = 0; w < n; w++) {
+            toMaster[w] = new SpscIntRing(RING_SIZE);
+            fromMaster[w] = new SpscIntRing(RING_SIZE);
+        }
+        Waiter masterWaiter = new Waiter();
+        opened.add(masterWaiter);
+        Counters masterCounters = new Counters();
+        PoolCache masterCache = pool.newCache(256);
+        workers = new Worker[n];
+        pipelines = new Pipeline[n];
+        caches = new PoolCache[n];
+        master = new Master(stack, masterCache, masterCounters, toMaster, taps, (b, port) -> {
+            pool.setAux(b, port);
+            if (fromMaster[0].offer(b)) {
+                workers[0].waiter().wakeup();
+            } else {
+                masterCounters.inc(NetDrops.SLOWPATH_FULL);
+                masterCache.free(b);
+            }
+        }, masterWaiter);
+        control = new NetControl(stack, master, new TapMirror(taps));
+
+        assignment = assignQueues(n);
+        for (int w = 0; w < n; w++) {
+            caches[w] = pool.newCache(WORKER_CACHE);
+            pipelines[w] = new Pipeline(stack, caches[w], new Counters(), w, toMaster[w], fromMaster[w], master::wakeup);
+            RouterWorker body = new RouterWorker(pipelines[w], caches[w], ports, assignment[w]);
+            workers[w] = new Worker(w, cores.get(w), body);
+            for (int[] pq : assignment[w]) {
+                int fd = ports[pq[0]].pollFd(pq[1]);
+                if (fd >= 0) workers[w].waiter().add(fd);
+            }
+        }
+
+        configureStack(pcs);
+        master.start();
+        opened.add(master::stop);
+        for (Worker w : workers) {
+            w.start();
+            opened.add(w::stop);
+        }
+        LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private long portMac(int i) {
+        return config.ports().get(i).mac().map(m -> m.bits()).orElse(ports[i].mac());
+    }
+
+    private void configureStack(List<PortConfig> pcs) {
+        for (int i = 0; i < pcs.size(); i++) {
+            PortConfig c = pcs.get(i);
+            control.addInterface(c.name(), i, 0, portMac(i), c.mtu());
+            for (Cidr a : c.addresses()) {
+                addAddress(c.name(), a);
+            }
+        }
+        for (RouteConfig r : config.routes()) {
+            try {
+                addRoute(r);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("route to " + r.to() + ": " + e.getMessage(), e);
+            }
+        }
+        for (NeighbourConfig nc : config.neighbours()) {
+            control.addNeighbour(nc.dev(), IpAddresses.format(nc.addr()), nc.lladdr().bits());
+        }
+    }
+
+    void addAddress(String dev, Cidr a) {
+        if (a.family() == 4) {
+            control.addAddress4(dev, Ip4.parse(IpAddresses.format(a.address())), a.prefixLength());
+        } else {
+            long[] v = Ip6.parse(IpAddresses.format(a.address()));
+            control.addAddress6(dev, v[0], v[1], a.prefixLength());
+        }
+    }
+
+    void addRoute(RouteConfig r) {
+        Cidr to = r.to();
+        String dev = r.dev().orElse(null);
+        if (to.family() == 4) {
+            int via = r.via().map(v -> Ip4.parse(IpAddresses.format(v))).orElse(0);
+            control.addRoute4(Ip4.parse(IpAddresses.format(to.address())), to.prefixLength(), via, dev);
+        } else {
+            long[] p = Ip6.parse(IpAddresses.format(to.address()));
+            long[] via = r.via().map(v -> Ip6.parse(IpAddresses.format(v))).orElse(null);
+            control.addRoute6(p[0], p[1], to.prefixLength(), via, dev);
+        }
+    }
+
+    /** Every (port, rx queue) pair, dealt round-robin to the workers. */
+    private int[][][] assignQueues(int n) {
+        List<List<int[]>> per = new ArrayList<>();
+        for (int w = 0; w < n; w++) per.add(new ArrayList<>());
+        int next = 0;
+        for (int p = 0; p < ports.length; p++) {
+            for (int q = 0; q < ports[p].rxQueues(); q++) {
+                per.get(next++ % n).add(new int[] {p, q});
+            }
+        }
+        int[][][] out = new int[n][][];
+        for (int w = 0; w < n; w++) out[w] = per.get(w).toArray(int[][]::new);
+        return out;
+    }
+
+    private static void checkCores(List<Integer> cores) {
+        int[] allowed = Libc.allowedCpus();
+        for (int c : cores) {
+            if (Arrays.stream(allowed).noneMatch(a -> a == c)) {
+                throw new IllegalStateException("workers.cores: core " + c + " does not exist or is not in this process's CPU set (allowed: "
+                        + Arrays.toString(allowed) + ")");
+            }
+        }
+    }
+
+    /** Linux interface names have at most 15 characters. */
+    static String tapName(String port) {
+        String n = "ws-" + port;
+        return n.length() > 15 ? n.substring(0, 15) : n;
+    }
+
+    public NetControl control() { return control; }
+    public NetStack stack() { return stack; }
+    public Master master() { return master; }
+    public PacketPool pool() { return pool; }
+    public Port[] ports() { return ports.clone(); }
+    public Worker[] workers() { return workers.clone(); }
+    public Pipeline[] pipelines() { return pipelines.clone(); }
+    public PoolCache[] caches() { return caches.clone(); }
+    public int[][] queuesOf(int worker) { return assignment[worker]; }
+
+    /** The first worker that died of an exception, or null. */
+    public Worker failedWorker() {
+        for (Worker w : workers) {
+            if (w != null && w.state() == Worker.State.FAILED) return w;
+        }
+        return null;
+    }
+
+    /** Stops workers, then the master, then closes TAPs, ports and the pool (reverse order of opening). */
+    @Override
+    public void close() {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception e) {
+                LOG.warning("event=close_failed what=" + opened.get(i) + " error=\"" + e.getMessage() + "\"");
+            }
+        }
+        opened.clear();
+        if (stack != null) stack.routes().close();
+    }
+
+    /** Keeps each TAP's kernel addresses equal to its port's. */
+    private record TapMirror(TapPort[] taps) implements NetControl.KernelMirror {
+        @Override
+        public void addressAdded(int port, String cidr) {
+            if (port < taps.length && taps[port] != null) taps[port].addAddress(cidr);
+        }
+
+        @Override
+        public void addressRemoved(int port, String cidr) {
+            if (port < taps.length && taps[port] != null) taps[port].removeAddress(cidr);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.wirespeed.control.daemon;
+
+import io.wirespeed.control.api.Args;
+import io.wirespeed.control.api.CommandException;
+import io.wirespeed.control.api.CommandRegistry;
+import io.wirespeed.core.pool.PacketPool;
+import io.wirespeed.core.pool.PoolCache;
+import io.wirespeed.core.stats.DropReason;
+import io.wirespeed.core.stats.DropReasons;
+import io.wirespeed.core.worker.Worker;
+import io.wirespeed.core.worker.WorkerStats;
+import io.wirespeed.drivers.Port;
+import io.wirespeed.drivers.PortStats;
+import io.wirespeed.net.stack.Pipeline;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** `wsctl stats`, `stats drops`, `worker stats`, `pool`. Reads counters owned by other threads (opaque loads). */
+final class StatsCommands {
+    private final DataPlane dp;
+
+    StatsCommands(DataPlane dp) {
+        this.dp = dp;
+    }
+
+    void register(CommandRegistry r) {
+        r.register("stats", a -> {
+            Args.allowOnly(a);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ports", ports());
+            m.put("workers", workers());
+            m.put("drops", drops());
+            return m;
+        });
+        r.register("stats.drops", a -> {
+            Args.allowOnly(a);
+            return Map.of("drops", drops());
+        });
+        r.register("worker.stats", this::workerStats);
+        r.register("pool", this::pool);
+    }
+
+    private List<Object> ports() {
+        List<Object> out = new ArrayList<>();
+        for (Port p : dp.ports()) {
+            PortStats s = p.stats();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", p.name());
+            m.put("rx_packets", s.rxPackets());
+            m.put("rx_bytes", s.rxBytes());
+            m.put("tx_packets", s.txPackets());
+            m.put("tx_bytes", s.txBytes());
+            m.put("rx_drops", s.rxDrops());
+            m.put("tx_drops", s.txDrops());
+            m.put("rx_errors", s.rxErrors());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private List<Object> workers() {
+        List<Object> out = new ArrayList<>();
+        Worker[] ws = dp.workers();
+        Pipeline[] ps = dp.pipelines();
+        for (int w = 0; w < ws.length; w++) {
+            long drops = 0;
+            for (long c : ps[w].counters().snapshot()) drops += c;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", (long) w);
+            m.put("core", (long) ws[w].cpu());
+            m.put("rx_packets", ws[w].stats().packets());
+            m.put("tx_packets", ps[w].txPackets());
+            m.put("drops", drops);
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Non-zero drop reasons: total, per worker, and the master's share in the total. */
+    private List<Object> drops() {
+        List<Object> out = new ArrayList<>();
+        Pipeline[] ps = dp.pipelines();
+        for (DropReason r : DropReasons.all()) {
+            long total = dp.master().counters().get(r);
+            List<Object> per = new ArrayList<>();
+            for (Pipeline p : ps) {
+                long v = p.counters().get(r);
+                per.add(v);
+                total += v;
+            }
+            if (total == 0) continue;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("reason", r.name());
+            m.put("stage", r.stage());
+            m.put("total", total);
+            m.put("per_worker", per);
+            out.add(m);
+        }
+        return out;
+    }
+
+    private Object workerStats(Map<String, Object> a) throws CommandException {
+        Args.allowOnly(a);
+        List<Object> out = new ArrayList<>();
+        Worker[] ws = dp.workers();
+        Port[] ports = dp.ports();
+        for (int w = 0; w < ws.length; w++) {
+            WorkerStats s = ws[w].stats();
+            List<Object> queues = new ArrayList<>();
+            for (int[] pq : dp.queuesOf(w)) queues.add(ports[pq[0]].name() + ":" + pq[1]);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", (long) w);
+            m.put("core", (long) ws[w].cpu());
+            m.put("state", ws[w].state().name());
+            m.put("queues", queues);
+            m.put("busy_ns", s.busyNanos());
+            m.put("idle_ns", s.idleNanos());
+            m.put("iterations", s.iterations());
+            m.put("busy_iterations", s.busyIterations());
+            m.put("rx_packets", s.packets());
+            m.put("avg_burst", s.busyIterations() == 0 ? 0.0 : (double) s.packets() / s.busyIterations());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private Object pool(Map<String, Object> a) throws CommandException {
+        Args.allowOnly(a);
+        PacketPool p = dp.pool();
+        long cached = 0;
+        for (PoolCache c : dp.caches()) cached += c.cached(); // racy read of other threads' caches: display only
+        long free = p.sharedFree() + cached;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("buffers", (long) p.capacity());
+        m.put("buffer_size", (long) p.bufferSize());
+        m.put("headroom", (long) p.headroom());
+        m.put("in_use", Math.max(0, p.capacity() - free));
+        m.put("free", free);
+        m.put("alloc_failures", p.allocFailures());
+        m.put("backing", p.backing().source());
+        m.put("page_size", p.backing().pageSize());
+        m.put("numa_node", (long) p.backing().numaNode());
+        return m;
+    }
+}

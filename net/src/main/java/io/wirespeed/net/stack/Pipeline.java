@@ -1,0 +1,228 @@
+package io.wirespeed.net.stack;
+
+import io.wirespeed.core.Burst;
+import io.wirespeed.core.pool.PacketPool;
+import io.wirespeed.core.pool.PoolCache;
+import io.wirespeed.core.ring.SpscIntRing;
+import io.wirespeed.core.stats.Counters;
+import io.wirespeed.core.stats.DropReason;
+import io.wirespeed.drivers.Port;
+import io.wirespeed.net.frag.FragmentTable;
+import io.wirespeed.net.iface.InterfaceTable;
+import io.wirespeed.net.iface.NetInterface;
+import io.wirespeed.net.proto.Ethernet;
+import io.wirespeed.net.proto.Ipv6Chain;
+import io.wirespeed.net.proto.Vlan;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One worker's packet path, run to completion on each rx burst: Ethernet and VLAN demux, then the
+ * IPv4 / IPv6 paths, then per-port tx bursts. ARP, ND, unresolved next hops and traffic for the
+ * kernel go to the master through an SPSC ring. Allocates nothing and never throws per packet:
+ * every packet ends in a tx burst, the slow-path ring, or a counted drop.
+ */
+public final class Pipeline {
+    /** Datagrams in reassembly and fragment buffers held per worker, and the kernel's 30 s timeout. */
+    static final int REASSEMBLY_DATAGRAMS = 64;
+    static final int REASSEMBLY_BUFFERS = 512;
+    static final long REASSEMBLY_TIMEOUT_NANOS = 30_000_000_000L;
+
+    final NetStack stack;
+    final PacketPool pool;
+    final MemorySegment m;
+    final PoolCache cache;
+    final Counters counters;
+    final Ipv6Chain chain = new Ipv6Chain();
+    final TokenBucket icmpErrors;
+    private final int txQueue;
+    private final Burst[] tx;
+    private final Port[] ports;
+    private final SpscIntRing toMaster;
+    private final SpscIntRing fromMaster;
+    private final Runnable wakeMaster;
+    private final Ipv4Path v4;
+    private final Ipv6Path v6;
+    final IcmpErrors errors;
+    final FragmentTable fragments;
+    private boolean masterHasWork;
+    private long txPackets; // written by the owner only (opaque), read by the control plane
+
+    private static final java.lang.invoke.VarHandle TX_PACKETS;
+    static {
+        try {
+            TX_PACKETS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Pipeline.class, "txPackets", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    InterfaceTable ifs;
+    long now;
+
+    public Pipeline(NetStack stack, PoolCache cache, Counters counters, int txQueue,
+                    SpscIntRing toMaster, SpscIntRing fromMaster, Runnable wakeMaster) {
+        this.stack = stack;
+        this.pool = stack.pool();
+        this.m = pool.data();
+        this.cache = cache;
+        this.counters = counters;
+        this.txQueue = txQueue;
+        this.toMaster = toMaster;
+        this.fromMaster = fromMaster;
+        this.wakeMaster = wakeMaster;
+        this.ports = new Port[stack.portCount()];
+        this.tx = new Burst[stack.portCount()];
+        for (int i = 0; i < ports.length; i++) {
+            ports[i] = stack.port(i);
+            tx[i] = new Burst();
+        }
+        this.icmpErrors = new TokenBucket(stack.options().icmpErrorsPerSecond(), stack.options().icmpErrorBurst());
+        this.errors = new IcmpErrors(this);
+        this.fragments = new FragmentTable(cache, counters, REASSEMBLY_DATAGRAMS, REASSEMBLY_BUFFERS, REASSEMBLY_TIMEOUT_NANOS,
+                System.nanoTime());
+        this.v4 = new Ipv4Path(this);
+        this.v6 = new Ipv6Path(this);
+        this.ifs = stack.interfaces();
+    }
+
+    /** Runs every packet of {@code rx} (received on {@code port}) through the stack; clears it. */
+    public void process(Burst rx, int port) {
+        ifs = stack.interfaces();
+        now = System.nanoTime();
+        for (int i = 0; i < rx.count; i++) {
+            int b = rx.bufs[i];
+            pool.setInPort(b, port);
+            input(b, port);
+        }
+        rx.clear();
+    }
+
+    private void input(int b, int port) {
+        long p = pool.packetStart(b);
+        int len = pool.length(b);
+        if (len < Ethernet.LEN) {
+            drop(b, NetDrops.ETH_TRUNCATED);
+            return;
+        }
+        int type = Ethernet.type(m, p);
+        int vlan = 0;
+        int l2 = Ethernet.LEN;
+        if (type == Ethernet.TYPE_VLAN) {
+            if (len < Ethernet.LEN + Vlan.LEN) {
+                drop(b, NetDrops.ETH_TRUNCATED);
+                return;
+            }
+            vlan = Vlan.vid(m, p + 14);
+            type = Vlan.innerType(m, p + 14);
+            l2 += Vlan.LEN;
+            if (type == Ethernet.TYPE_VLAN || type == Ethernet.TYPE_QINQ) {
+                drop(b, NetDrops.ETH_NESTED_VLAN);
+                return;
+            }
+        } else if (type == Ethernet.TYPE_QINQ) {
+            drop(b, NetDrops.ETH_NESTED_VLAN);
+            return;
+        }
+        int ifx = ifs.ifFor(port, vlan);
+        if (ifx < 0) {
+            drop(b, vlan == 0 ? NetDrops.ETH_NO_INTERFACE : NetDrops.ETH_UNKNOWN_VLAN);
+            return;
+        }
+        NetInterface nif = ifs.get(ifx);
+        if (!nif.up()) {
+            drop(b, NetDrops.ETH_LINK_DOWN);
+            return;
+        }
+        long dst = Ethernet.dst(m, p);
+        if (dst != nif.mac() && !Ethernet.isMulticast(dst)) {
+            drop(b, NetDrops.ETH_NOT_FOR_US);
+            return;
+        }
+        pool.setL3Offset(b, l2);
+        switch (type) {
+            case Ethernet.TYPE_IPV4 -> v4.input(b, p + l2, len - l2, nif);
+            case Ethernet.TYPE_IPV6 -> v6.input(b, p + l2, len - l2, nif);
+            case Ethernet.TYPE_ARP -> toSlowPath(b, SlowPath.ARP, ifx);
+            default -> drop(b, NetDrops.ETH_UNKNOWN_TYPE);
+        }
+    }
+
+    /** Writes the L2 header for {@code out} in front of the L3 packet and queues it on the output port. */
+    void send(int b, NetInterface out, long dstMac, long l3, int l3Len) {
+        L2Header.write(pool, b, out, dstMac, l3, l3Len);
+        Burst t = tx[out.port()];
+        t.add(b);
+        if (t.isFull()) {
+            transmit(out.port());
+        }
+    }
+
+    /** Hands a packet to the master; {@code aux} is the interface it concerns. */
+    void toSlowPath(int b, int reason, int ifIndex) {
+        pool.setFlags(b, SlowPath.withReason(pool.flags(b), reason));
+        pool.setAux(b, ifIndex);
+        if (toMaster.offer(b)) {
+            masterHasWork = true;
+        } else {
+            drop(b, NetDrops.SLOWPATH_FULL);
+        }
+    }
+
+    /** Exception path if the input port has one, else {@code orElse}. */
+    boolean toKernel(int b, NetInterface nif) {
+        if (stack.options().exceptionPath(nif.port())) {
+            toSlowPath(b, SlowPath.EXCEPTION, nif.index());
+            return true;
+        }
+        return false;
+    }
+
+    void drop(int b, DropReason reason) {
+        counters.inc(reason);
+        cache.free(b);
+    }
+
+    /** Timer work of a pass: expires fragments that waited too long. */
+    public void tick() {
+        fragments.advance(System.nanoTime());
+    }
+
+    /** Queues packets the master built or resolved (their output port is in aux) for transmission. */
+    public int drainFromMaster() {
+        int n = 0;
+        int b;
+        while ((b = fromMaster.poll()) != SpscIntRing.EMPTY) {
+            int port = (int) pool.aux(b);
+            Burst t = tx[port];
+            t.add(b);
+            if (t.isFull()) {
+                transmit(port);
+            }
+            n++;
+        }
+        return n;
+    }
+
+    private void transmit(int port) {
+        int sent = ports[port].txBurst(txQueue, tx[port], cache);
+        TX_PACKETS.setOpaque(this, (long) TX_PACKETS.getOpaque(this) + sent);
+    }
+
+    /** Sends what is queued on every port and wakes the master if it got packets. */
+    public void flush() {
+        for (int p = 0; p < tx.length; p++) {
+            if (tx[p].count > 0) {
+                transmit(p);
+            }
+        }
+        if (masterHasWork) {
+            masterHasWork = false;
+            wakeMaster.run();
+        }
+    }
+
+    public Counters counters() { return counters; }
+
+    /** Packets the ports accepted for transmission from this worker. */
+    public long txPackets() { return (long) TX_PACKETS.getOpaque(this); }
+}
