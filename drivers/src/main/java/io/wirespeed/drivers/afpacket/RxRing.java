@@ -43,6 +43,9 @@ final class RxRing implements AutoCloseable {
     private static final int FRAME_SIZE_HINT = 2048; // V3 packs frames by their size; the kernel only checks this
     private static final int ETH_ADDRS = 12, VLAN_TAG = 4, ETH_P_8021Q = 0x8100;
 
+    /** {@code fanoutGroup} values that are not a group id. */
+    static final int NO_FANOUT = -2, NEW_FANOUT_GROUP = -1;
+
     final int fd;
     private final String ifname;
     private final MemorySegment ring;
@@ -56,9 +59,8 @@ final class RxRing implements AutoCloseable {
 
     /**
      * Opens a socket for {@code ifname} with a ring of {@code blocks} blocks of {@code blockSize}
-     * bytes, bound to receive every protocol. With {@code fanoutGroup} >= 0 it joins that fanout
-     * group, and with {@code fanoutGroup} == -1 (more queues to come) it creates a new one; -2 means
-     * no fanout (a single queue).
+     * bytes, bound to receive every protocol. It joins fanout group {@code fanoutGroup}, or creates
+     * a group with a kernel-chosen id ({@link #NEW_FANOUT_GROUP}), or stays alone ({@link #NO_FANOUT}).
      */
     RxRing(String ifname, int ifindex, int blockSize, int blocks, int retireTimeoutMs, int fanoutGroup) {
         this.ifname = ifname;
@@ -84,8 +86,10 @@ final class RxRing implements AutoCloseable {
                     Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, 0, "AF_PACKET rx ring interface=" + ifname);
             ignoreOutgoing();
             PacketSocket.bind(fd, ifindex, PacketSocket.ETH_P_ALL, ifname);
-            if (fanoutGroup != -2) {
-                int type = PacketSocket.PACKET_FANOUT_HASH | (fanoutGroup == -1 ? PacketSocket.PACKET_FANOUT_FLAG_UNIQUEID : 0);
+            if (fanoutGroup != NO_FANOUT) {
+                // A kernel-chosen id cannot collide with another program's group on this interface.
+                int type = PacketSocket.PACKET_FANOUT_HASH
+                        | (fanoutGroup == NEW_FANOUT_GROUP ? PacketSocket.PACKET_FANOUT_FLAG_UNIQUEID : 0);
                 PacketSocket.setInt(fd, PacketSocket.PACKET_FANOUT, "PACKET_FANOUT", Math.max(fanoutGroup, 0) | type << 16, ifname);
             }
         } catch (RuntimeException e) {
