@@ -2,6 +2,7 @@ package io.wirespeed.drivers.afpacket;
 
 import io.wirespeed.core.Burst;
 import io.wirespeed.core.os.Libc;
+import io.wirespeed.core.os.OsException;
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.core.pool.PoolCache;
 import io.wirespeed.drivers.PacketFlags;
@@ -41,7 +42,7 @@ final class RxRing implements AutoCloseable {
             TP_STATUS_VLAN_VALID = 0x10, TP_STATUS_VLAN_TPID_VALID = 0x40;
     private static final int TP_FT_REQ_FILL_RXHASH = 1;
     private static final int FRAME_SIZE_HINT = 2048; // V3 packs frames by their size; the kernel only checks this
-    private static final int ETH_ADDRS = 12, VLAN_TAG = 4, ETH_P_8021Q = 0x8100;
+    private static final int ETH_ADDRS = 12, ETH_HLEN = 14, VLAN_TAG = 4, ETH_P_8021Q = 0x8100;
 
     /** {@code fanoutGroup} values that are not a group id. */
     static final int NO_FANOUT = -2, NEW_FANOUT_GROUP = -1;
@@ -110,7 +111,7 @@ final class RxRing implements AutoCloseable {
     private void ignoreOutgoing() {
         try {
             PacketSocket.setInt(fd, PacketSocket.PACKET_IGNORE_OUTGOING, "PACKET_IGNORE_OUTGOING", 1, ifname);
-        } catch (io.wirespeed.core.os.OsException e) {
+        } catch (OsException e) {
             if (e.errno() != PacketSocket.ENOPROTOOPT) {
                 throw e;
             }
@@ -140,13 +141,13 @@ final class RxRing implements AutoCloseable {
             int snap = ring.get(U32, h + H_SNAPLEN);
             int len = ring.get(U32, h + H_LEN);
             long data = h + (ring.get(U16, h + H_MAC) & 0xffff);
-            boolean vlan = (status & TP_STATUS_VLAN_VALID) != 0;
-            int wireLen = vlan ? snap + VLAN_TAG : snap;
+            // an 802.1Q tag the kernel moved into metadata goes back into the frame
+            int wireLen = (status & TP_STATUS_VLAN_VALID) != 0 ? snap + VLAN_TAG : snap;
             if (ring.get(ValueLayout.JAVA_BYTE, h + H_PKTTYPE) == PacketSocket.PACKET_OUTGOING) {
                 advance(h);
                 continue;
             }
-            if ((status & TP_STATUS_COPY) != 0 || snap < len || data + snap > blockEnd()) {
+            if ((status & TP_STATUS_COPY) != 0 || snap < ETH_HLEN || snap < len || data + snap > blockEnd()) {
                 stats.rxError(queue, 1);
                 advance(h);
                 continue;
@@ -161,18 +162,7 @@ final class RxRing implements AutoCloseable {
                 advance(h);
                 continue;
             }
-            long dst = pool.packetStart(buf);
-            if (vlan) {
-                // The kernel moved the 802.1Q tag into metadata; put it back where it was on the wire.
-                int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0
-                        ? ring.get(U16, h + H_VLAN_TPID) & 0xffff : ETH_P_8021Q;
-                MemorySegment.copy(ring, data, mem, dst, ETH_ADDRS);
-                mem.set(BE_SHORT, dst + ETH_ADDRS, (short) tpid);
-                mem.set(BE_SHORT, dst + ETH_ADDRS + 2, (short) ring.get(U32, h + H_VLAN_TCI));
-                MemorySegment.copy(ring, data + ETH_ADDRS, mem, dst + ETH_ADDRS + VLAN_TAG, snap - ETH_ADDRS);
-            } else {
-                MemorySegment.copy(ring, data, mem, dst, snap);
-            }
+            copyOut(h, status, data, snap, mem, pool.packetStart(buf));
             pool.setLength(buf, wireLen);
             pool.setRxQueue(buf, queue);
             pool.setHash(buf, ring.get(U32, h + H_RXHASH));
@@ -191,6 +181,19 @@ final class RxRing implements AutoCloseable {
             stats.rx(queue, n, bytes);
         }
         return n;
+    }
+
+    /** Copies the frame at {@code data} to {@code dst}, with its 802.1Q tag back in place if the kernel took it out. */
+    private void copyOut(long h, int status, long data, int snap, MemorySegment mem, long dst) {
+        if ((status & TP_STATUS_VLAN_VALID) == 0) {
+            MemorySegment.copy(ring, data, mem, dst, snap);
+            return;
+        }
+        int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ? ring.get(U16, h + H_VLAN_TPID) & 0xffff : ETH_P_8021Q;
+        MemorySegment.copy(ring, data, mem, dst, ETH_ADDRS);
+        mem.set(BE_SHORT, dst + ETH_ADDRS, (short) tpid);
+        mem.set(BE_SHORT, dst + ETH_ADDRS + 2, (short) ring.get(U32, h + H_VLAN_TCI));
+        MemorySegment.copy(ring, data + ETH_ADDRS, mem, dst + ETH_ADDRS + VLAN_TAG, snap - ETH_ADDRS);
     }
 
     private long blockBase() { return (long) block * blockSize; }
