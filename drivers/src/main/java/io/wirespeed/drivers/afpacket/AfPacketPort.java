@@ -59,7 +59,7 @@ public final class AfPacketPort implements Port {
         this.rx = new RxRing[queues];
         this.tx = new TxRing[queues];
         try {
-            int fanout = queues == 1 ? -2 : -1; // -1: the first queue creates a group with a kernel-chosen id
+            int fanout = queues == 1 ? RxRing.NO_FANOUT : RxRing.NEW_FANOUT_GROUP; // then the others join queue 0's
             for (int q = 0; q < queues; q++) {
                 rx[q] = new RxRing(ifname, ifindex, config.rxBlockSize(), config.rxBlocks(), config.retireTimeoutMs(), fanout);
                 if (q == 0 && queues > 1) {

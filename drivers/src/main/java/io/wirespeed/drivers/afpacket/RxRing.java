@@ -2,6 +2,7 @@ package io.wirespeed.drivers.afpacket;
 
 import io.wirespeed.core.Burst;
 import io.wirespeed.core.os.Libc;
+import io.wirespeed.core.os.OsException;
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.core.pool.PoolCache;
 import io.wirespeed.drivers.PacketFlags;
@@ -41,7 +42,10 @@ final class RxRing implements AutoCloseable {
             TP_STATUS_VLAN_VALID = 0x10, TP_STATUS_VLAN_TPID_VALID = 0x40;
     private static final int TP_FT_REQ_FILL_RXHASH = 1;
     private static final int FRAME_SIZE_HINT = 2048; // V3 packs frames by their size; the kernel only checks this
-    private static final int ETH_ADDRS = 12, VLAN_TAG = 4, ETH_P_8021Q = 0x8100;
+    private static final int ETH_ADDRS = 12, ETH_HLEN = 14, VLAN_TAG = 4, ETH_P_8021Q = 0x8100;
+
+    /** {@code fanoutGroup} values that are not a group id. */
+    static final int NO_FANOUT = -2, NEW_FANOUT_GROUP = -1;
 
     final int fd;
     private final String ifname;
@@ -56,9 +60,8 @@ final class RxRing implements AutoCloseable {
 
     /**
      * Opens a socket for {@code ifname} with a ring of {@code blocks} blocks of {@code blockSize}
-     * bytes, bound to receive every protocol. With {@code fanoutGroup} >= 0 it joins that fanout
-     * group, and with {@code fanoutGroup} == -1 (more queues to come) it creates a new one; -2 means
-     * no fanout (a single queue).
+     * bytes, bound to receive every protocol. It joins fanout group {@code fanoutGroup}, or creates
+     * a group with a kernel-chosen id ({@link #NEW_FANOUT_GROUP}), or stays alone ({@link #NO_FANOUT}).
      */
     RxRing(String ifname, int ifindex, int blockSize, int blocks, int retireTimeoutMs, int fanoutGroup) {
         this.ifname = ifname;
@@ -84,8 +87,10 @@ final class RxRing implements AutoCloseable {
                     Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, 0, "AF_PACKET rx ring interface=" + ifname);
             ignoreOutgoing();
             PacketSocket.bind(fd, ifindex, PacketSocket.ETH_P_ALL, ifname);
-            if (fanoutGroup != -2) {
-                int type = PacketSocket.PACKET_FANOUT_HASH | (fanoutGroup == -1 ? PacketSocket.PACKET_FANOUT_FLAG_UNIQUEID : 0);
+            if (fanoutGroup != NO_FANOUT) {
+                // A kernel-chosen id cannot collide with another program's group on this interface.
+                int type = PacketSocket.PACKET_FANOUT_HASH
+                        | (fanoutGroup == NEW_FANOUT_GROUP ? PacketSocket.PACKET_FANOUT_FLAG_UNIQUEID : 0);
                 PacketSocket.setInt(fd, PacketSocket.PACKET_FANOUT, "PACKET_FANOUT", Math.max(fanoutGroup, 0) | type << 16, ifname);
             }
         } catch (RuntimeException e) {
@@ -106,7 +111,7 @@ final class RxRing implements AutoCloseable {
     private void ignoreOutgoing() {
         try {
             PacketSocket.setInt(fd, PacketSocket.PACKET_IGNORE_OUTGOING, "PACKET_IGNORE_OUTGOING", 1, ifname);
-        } catch (io.wirespeed.core.os.OsException e) {
+        } catch (OsException e) {
             if (e.errno() != PacketSocket.ENOPROTOOPT) {
                 throw e;
             }
@@ -136,13 +141,13 @@ final class RxRing implements AutoCloseable {
             int snap = ring.get(U32, h + H_SNAPLEN);
             int len = ring.get(U32, h + H_LEN);
             long data = h + (ring.get(U16, h + H_MAC) & 0xffff);
-            boolean vlan = (status & TP_STATUS_VLAN_VALID) != 0;
-            int wireLen = vlan ? snap + VLAN_TAG : snap;
+            // an 802.1Q tag the kernel moved into metadata goes back into the frame
+            int wireLen = (status & TP_STATUS_VLAN_VALID) != 0 ? snap + VLAN_TAG : snap;
             if (ring.get(ValueLayout.JAVA_BYTE, h + H_PKTTYPE) == PacketSocket.PACKET_OUTGOING) {
                 advance(h);
                 continue;
             }
-            if ((status & TP_STATUS_COPY) != 0 || snap < len || data + snap > blockEnd()) {
+            if ((status & TP_STATUS_COPY) != 0 || snap < ETH_HLEN || snap < len || data + snap > blockEnd()) {
                 stats.rxError(queue, 1);
                 advance(h);
                 continue;
@@ -157,18 +162,7 @@ final class RxRing implements AutoCloseable {
                 advance(h);
                 continue;
             }
-            long dst = pool.packetStart(buf);
-            if (vlan) {
-                // The kernel moved the 802.1Q tag into metadata; put it back where it was on the wire.
-                int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0
-                        ? ring.get(U16, h + H_VLAN_TPID) & 0xffff : ETH_P_8021Q;
-                MemorySegment.copy(ring, data, mem, dst, ETH_ADDRS);
-                mem.set(BE_SHORT, dst + ETH_ADDRS, (short) tpid);
-                mem.set(BE_SHORT, dst + ETH_ADDRS + 2, (short) ring.get(U32, h + H_VLAN_TCI));
-                MemorySegment.copy(ring, data + ETH_ADDRS, mem, dst + ETH_ADDRS + VLAN_TAG, snap - ETH_ADDRS);
-            } else {
-                MemorySegment.copy(ring, data, mem, dst, snap);
-            }
+            copyOut(h, status, data, snap, mem, pool.packetStart(buf));
             pool.setLength(buf, wireLen);
             pool.setRxQueue(buf, queue);
             pool.setHash(buf, ring.get(U32, h + H_RXHASH));
@@ -187,6 +181,19 @@ final class RxRing implements AutoCloseable {
             stats.rx(queue, n, bytes);
         }
         return n;
+    }
+
+    /** Copies the frame at {@code data} to {@code dst}, with its 802.1Q tag back in place if the kernel took it out. */
+    private void copyOut(long h, int status, long data, int snap, MemorySegment mem, long dst) {
+        if ((status & TP_STATUS_VLAN_VALID) == 0) {
+            MemorySegment.copy(ring, data, mem, dst, snap);
+            return;
+        }
+        int tpid = (status & TP_STATUS_VLAN_TPID_VALID) != 0 ? ring.get(U16, h + H_VLAN_TPID) & 0xffff : ETH_P_8021Q;
+        MemorySegment.copy(ring, data, mem, dst, ETH_ADDRS);
+        mem.set(BE_SHORT, dst + ETH_ADDRS, (short) tpid);
+        mem.set(BE_SHORT, dst + ETH_ADDRS + 2, (short) ring.get(U32, h + H_VLAN_TCI));
+        MemorySegment.copy(ring, data + ETH_ADDRS, mem, dst + ETH_ADDRS + VLAN_TAG, snap - ETH_ADDRS);
     }
 
     private long blockBase() { return (long) block * blockSize; }

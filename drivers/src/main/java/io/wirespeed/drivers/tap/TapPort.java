@@ -38,7 +38,6 @@ public final class TapPort implements Port {
     private final long mac;
     private final int mtu;
     private final PortStats stats = new PortStats(1);
-    private final TapIo io = new TapIo();
     private volatile int fd;
 
     /**
@@ -117,12 +116,9 @@ public final class TapPort implements Port {
                 break; // frames wait in the kernel's queue; the pool counts the failure
             }
             int room = pool.tailroom(buf);
-            long got = io.read(tun, base + pool.packetStart(buf), room);
+            long got = TapIo.read(tun, base + pool.packetStart(buf), room);
             if (got <= 0) {
-                cache.free(buf);
-                if (got < 0 && io.errno() != Errno.EAGAIN) {
-                    stats.rxError(queue, 1);
-                }
+                cache.free(buf); // EAGAIN: the kernel's queue is empty
                 break;
             }
             if (got >= room) {
@@ -154,7 +150,7 @@ public final class TapPort implements Port {
             int buf = in.bufs[i];
             int len = pool.length(buf);
             // The kernel rejects runts (EINVAL) and frames while the interface is down (EIO).
-            if (io.write(tun, base + pool.packetStart(buf), len) == len) {
+            if (TapIo.write(tun, base + pool.packetStart(buf), len) == len) {
                 sent++;
                 bytes += len;
             }
