@@ -70,7 +70,8 @@ final class Formatters {
                 long family = Reply.integer(addrs.get(j), "family", at);
                 String cidr = Reply.string(addrs.get(j), "cidr", at);
                 // iproute2 names the interface on inet lines (the label) but not on inet6 lines.
-                out.append(family == 6 ? "    inet6 " + cidr + " scope global\n" : "    inet " + cidr + " scope global " + name + "\n");
+                out.append(family == 6 ? "    inet6 " + cidr + " scope " + (cidr.toLowerCase(java.util.Locale.ROOT).startsWith("fe80:") ? "link" : "global") + "\n"
+                        : "    inet " + cidr + " scope global " + name + "\n");
             }
         }
         return out.toString();

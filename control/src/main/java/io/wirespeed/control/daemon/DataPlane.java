@@ -52,6 +52,7 @@ public final class DataPlane implements AutoCloseable {
     private Worker[] workers;
     private Pipeline[] pipelines;
     private PoolCache[] caches;
+    private PoolCache masterCache;
     private int[][][] assignment;
 
     private DataPlane(WirespeedConfig config) {
@@ -120,7 +121,7 @@ public final class DataPlane implements AutoCloseable {
         Waiter masterWaiter = new Waiter();
         opened.add(masterWaiter);
         Counters masterCounters = new Counters();
-        PoolCache masterCache = pool.newCache(256);
+        masterCache = pool.newCache(256);
         workers = new Worker[n];
         pipelines = new Pipeline[n];
         caches = new PoolCache[n];
@@ -241,7 +242,12 @@ public final class DataPlane implements AutoCloseable {
     public Port[] ports() { return ports.clone(); }
     public Worker[] workers() { return workers.clone(); }
     public Pipeline[] pipelines() { return pipelines.clone(); }
-    public PoolCache[] caches() { return caches.clone(); }
+    /** Every per-thread buffer cache: the workers' and the master's. */
+    public PoolCache[] caches() {
+        PoolCache[] all = java.util.Arrays.copyOf(caches, caches.length + 1);
+        all[caches.length] = masterCache;
+        return all;
+    }
     public int[][] queuesOf(int worker) { return assignment[worker]; }
 
     /** The first worker that died of an exception, or null. */

@@ -47,5 +47,13 @@ public final class RouterWorker implements WorkerBody {
         return n;
     }
 
+    /** Before the worker sleeps in poll(2): let drivers re-arm their wakeups (AF_XDP need_wakeup). */
+    @Override
+    public void prepareIdle() {
+        for (int i = 0; i < ports.length; i++) {
+            ports[i].prepareIdle(queues[i]);
+        }
+    }
+
     public Pipeline pipeline() { return pipeline; }
 }
