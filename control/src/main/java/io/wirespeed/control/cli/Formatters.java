@@ -43,7 +43,8 @@ final class Formatters {
 
     private static void linkLines(Map<String, Object> link, String where, StringBuilder out) {
         out.append(Reply.integer(link, "index", where)).append(": ")
-                .append(Reply.string(link, "name", where)).append(": ")
+                .append(Reply.string(link, "name", where))
+                .append(Reply.optString(link, "parent", where).map(p -> "@" + p).orElse("")).append(": ")
                 .append(Reply.bool(link, "up", where) ? "<UP>" : "<DOWN>")
                 .append(" mtu ").append(Reply.integer(link, "mtu", where));
         Reply.optString(link, "driver", where).ifPresent(d -> out.append(" driver ").append(d));
@@ -52,7 +53,9 @@ final class Formatters {
             out.append(rx.get().equals(tx.get()) ? " queues " + rx.get() : " queues rx " + rx.get() + " tx " + tx.get());
         }
         out.append('\n');
-        out.append("    link/ether ").append(Reply.string(link, "mac", where)).append('\n');
+        out.append("    link/ether ").append(Reply.string(link, "mac", where));
+        Reply.optInteger(link, "vlan", where).ifPresent(v -> out.append("\n    vlan id ").append(v));
+        out.append('\n');
     }
 
     /** Link lines, then {@code     inet 198.18.0.1/24 scope global port0} per address. */

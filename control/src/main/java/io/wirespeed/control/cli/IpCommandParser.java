@@ -27,7 +27,9 @@ final class IpCommandParser {
             where  OBJECT := { link | address | route | neigh }""";
     static final String LINK_USAGE = """
             Usage: wsctl ip link show [[dev] PORT]
-                   wsctl ip link set [dev] PORT [up|down] [mtu MTU]""";
+                   wsctl ip link set [dev] PORT [up|down] [mtu MTU]
+                   wsctl ip link add link PORT name NAME type vlan id VID
+                   wsctl ip link delete [dev] NAME""";
     static final String ADDR_USAGE = """
             Usage: wsctl ip [-4|-6] addr show [[dev] PORT]
                    wsctl ip addr {add|del} ADDRESS[/LEN] dev PORT""";
@@ -40,7 +42,7 @@ final class IpCommandParser {
                    wsctl ip neigh del ADDRESS dev PORT""";
 
     private static final List<String> OBJECTS = List.of("address", "route", "neighbour", "neighbor", "link", "help");
-    private static final List<String> LINK_VERBS = List.of("set", "show", "list", "lst", "help");
+    private static final List<String> LINK_VERBS = List.of("add", "delete", "set", "show", "list", "lst", "help");
     private static final List<String> CHANGE_VERBS = List.of("add", "delete", "show", "list", "lst", "help");
 
     /** 0 (any), 4 or 6: from {@code -4} / {@code -6}. */
@@ -74,8 +76,63 @@ final class IpCommandParser {
         return switch (verb) {
             case "help" -> new Parsed.Help(LINK_USAGE);
             case "set" -> call("link.set", linkSet(t));
+            case "add" -> call("link.add", linkAdd(t));
+            case "delete" -> {
+                Map<String, Object> args = optionalDev(t);
+                requireDev(args);
+                yield call("link.del", args);
+            }
             default -> call("link.show", optionalDev(t));
         };
+    }
+
+    /** {@code link PARENT name NAME type vlan id VID}, in any order, as iproute2 takes them. */
+    private static Map<String, Object> linkAdd(Tokens t) throws CliException {
+        Map<String, Object> args = new HashMap<>();
+        while (t.hasNext()) {
+            String w = t.next();
+            switch (w) {
+                case "link" -> putName(args, "link", t.value());
+                case "name", "dev" -> putName(args, "name", t.value());
+                case "type" -> {
+                    String type = t.value();
+                    if (!type.equals("vlan")) {
+                        throw CliException.invalid("link type \"" + type + "\" is not supported by wsctl (only vlan).");
+                    }
+                    args.put("type", type);
+                }
+                case "id" -> {
+                    String v = t.value();
+                    long id = unsigned(v, "id");
+                    if (id < 1 || id > 4094) {
+                        throw IpArguments.invalidArgument(v, "id is invalid");
+                    }
+                    args.put("id", id);
+                }
+                default -> {
+                    if (args.containsKey("name")) {
+                        throw garbage("name", w);
+                    }
+                    putName(args, "name", w);
+                }
+            }
+        }
+        for (String required : List.of("link", "name", "type", "id")) {
+            if (!args.containsKey(required)) {
+                throw new CliException("Not enough information: \"" + required + "\" argument is required.");
+            }
+        }
+        return args;
+    }
+
+    private static void putName(Map<String, Object> args, String key, String value) throws CliException {
+        if (args.containsKey(key)) {
+            throw duplicate(key, value);
+        }
+        if (!io.wirespeed.control.config.PortConfig.isValidName(value)) {
+            throw IpArguments.invalidArgument(value, "\"" + key + "\" not a valid ifname");
+        }
+        args.put(key, value);
     }
 
     private static Map<String, Object> linkSet(Tokens t) throws CliException {

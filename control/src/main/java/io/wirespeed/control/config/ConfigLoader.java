@@ -92,9 +92,13 @@ public final class ConfigLoader {
         PoolConfig pool = pool(top.optional("pool"));
         ControlConfig control = control(top.optional("control"));
         List<PortConfig> ports = new PortsReader(baseDir).read(top.optional("ports"));
-        Map<String, PortConfig> portsByName = new HashMap<>();
-        ports.forEach(p -> portsByName.put(p.name(), p));
-        RoutingReader routing = new RoutingReader(portsByName.keySet());
+        // routes and neighbours may name a port or one of its VLAN sub-interfaces
+        java.util.Set<String> interfaces = new java.util.HashSet<>();
+        ports.forEach(p -> {
+            interfaces.add(p.name());
+            p.vlans().forEach(v -> interfaces.add(v.name()));
+        });
+        RoutingReader routing = new RoutingReader(interfaces);
         List<RouteConfig> routes = routing.routes(top.optional("routes"));
         List<NeighbourConfig> neighbours = routing.neighbours(top.optional("neighbours"));
         return new WirespeedConfig(workers, pool, control, ports, routes, neighbours);

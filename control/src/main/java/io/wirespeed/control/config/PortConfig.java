@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  * @param rxFile        pcap only: capture file replayed as received traffic
  * @param txFile        pcap only: capture file that transmitted packets are written to
  * @param mac           override of the driver's own MAC address
+ * @param vlans         802.1Q sub-interfaces on this port
  * @param exceptionPath whether a TAP device mirrors this port's addresses so the kernel answers what
  *                      the data plane does not handle (SSH, BGP, health checks)
  */
@@ -28,7 +29,8 @@ public record PortConfig(
         int mtu,
         Optional<MacAddress> mac,
         List<Cidr> addresses,
-        boolean exceptionPath) {
+        boolean exceptionPath,
+        List<VlanConfig> vlans) {
     public static final int DEFAULT_QUEUES = 1;
     public static final int DEFAULT_MTU = 1500;
     private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,15}");
@@ -40,5 +42,6 @@ public record PortConfig(
 
     public PortConfig {
         addresses = List.copyOf(addresses);
+        vlans = List.copyOf(vlans);
     }
 }

@@ -16,7 +16,8 @@ import java.util.Optional;
 /** Reads the {@code ports:} list, checking each port alone and the ports against each other. */
 final class PortsReader {
     private static final List<String> KEYS = List.of(
-            "name", "driver", "device", "rx_file", "tx_file", "queues", "mtu", "mac", "addresses", "exception_path");
+            "name", "driver", "device", "rx_file", "tx_file", "queues", "mtu", "mac", "addresses", "exception_path", "vlans");
+    private static final List<String> VLAN_KEYS = List.of("id", "name", "mtu", "addresses");
     static final int MAX_QUEUES = 64, MIN_MTU = 68, MAX_MTU = 9000;
     /** IFNAMSIZ is 16 including the NUL. */
     private static final int MAX_IFNAME_BYTES = 15;
@@ -70,7 +71,43 @@ final class PortsReader {
         Optional<MacAddress> mac = mac(m);
         List<Cidr> cidrs = addresses(m, name);
         boolean exceptionPath = m.bool("exception_path", true);
-        return new PortConfig(name, driver, device, rxFile, txFile, queues, mtu, mac, cidrs, exceptionPath);
+        List<VlanConfig> vlans = vlans(m, name, mtu);
+        return new PortConfig(name, driver, device, rxFile, txFile, queues, mtu, mac, cidrs, exceptionPath, vlans);
+    }
+
+    private List<VlanConfig> vlans(YamlMapping m, String portName, int portMtu) throws ConfigException {
+        Optional<YamlField> field = m.optional("vlans");
+        if (field.isEmpty()) {
+            return List.of();
+        }
+        List<VlanConfig> out = new ArrayList<>();
+        Map<Long, YamlField> ids = new HashMap<>();
+        for (YamlField item : field.get().list("a list of VLAN sub-interfaces")) {
+            YamlMapping v = item.mapping("a VLAN sub-interface", VLAN_KEYS);
+            YamlField idField = v.required("id", "a VLAN id " + VlanConfig.MIN_ID + ".." + VlanConfig.MAX_ID);
+            long id = v.integer("id", VlanConfig.MIN_ID, VlanConfig.MAX_ID, 0);
+            YamlField firstId = ids.putIfAbsent(id, idField);
+            if (firstId != null) {
+                throw idField.error("duplicate VLAN id " + id + " on port " + portName + " (first used at line " + firstId.line() + ")");
+            }
+            String name = portName + "." + id;
+            Optional<YamlField> nameField = v.optional("name");
+            if (nameField.isPresent()) {
+                name = nameField.get().string("an interface name");
+                if (!PortConfig.isValidName(name)) {
+                    throw nameField.get().error("invalid interface name '" + YamlField.shorten(name) + "' (expected 1 to 15 of a-z 0-9 _ . -)");
+                }
+            } else if (name.length() > MAX_IFNAME_BYTES) {
+                throw idField.error("the default name '" + name + "' is longer than 15 characters: give the VLAN a name");
+            }
+            YamlField firstWithName = names.putIfAbsent(name, nameField.orElse(idField));
+            if (firstWithName != null) {
+                throw nameField.orElse(idField).error("duplicate interface name '" + name + "' (first used at line " + firstWithName.line() + ")");
+            }
+            int mtu = (int) v.integer("mtu", MIN_MTU, portMtu, portMtu);
+            out.add(new VlanConfig(name, (int) id, mtu, addresses(v, name)));
+        }
+        return out;
     }
 
     private Optional<String> device(YamlMapping m, DriverKind driver, String portName) throws ConfigException {

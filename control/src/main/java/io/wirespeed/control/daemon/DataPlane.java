@@ -6,6 +6,7 @@ import io.wirespeed.control.config.NeighbourConfig;
 import io.wirespeed.control.config.PoolConfig;
 import io.wirespeed.control.config.PortConfig;
 import io.wirespeed.control.config.RouteConfig;
+import io.wirespeed.control.config.VlanConfig;
 import io.wirespeed.control.config.WirespeedConfig;
 import io.wirespeed.core.os.Libc;
 import io.wirespeed.core.pool.PacketPool;
@@ -168,6 +169,13 @@ public final class DataPlane implements AutoCloseable {
             control.addInterface(c.name(), i, 0, portMac(i), c.mtu());
             for (Cidr a : c.addresses()) {
                 addAddress(c.name(), a);
+            }
+            for (VlanConfig v : c.vlans()) {
+                control.addVlan(v.name(), c.name(), v.id());
+                if (v.mtu() != c.mtu()) control.setLink(v.name(), null, v.mtu());
+                for (Cidr a : v.addresses()) {
+                    addAddress(v.name(), a);
+                }
             }
         }
         for (RouteConfig r : config.routes()) {

@@ -37,6 +37,8 @@ final class IpCommands {
     void register(CommandRegistry r) {
         r.register("link.show", this::linkShow);
         r.register("link.set", this::linkSet);
+        r.register("link.add", this::linkAdd);
+        r.register("link.del", this::linkDel);
         r.register("addr.show", this::addrShow);
         r.register("addr.add", a -> addrChange(a, true));
         r.register("addr.del", a -> addrChange(a, false));
@@ -78,7 +80,31 @@ final class IpCommands {
         m.put("up", n.up() && p.linkUp());
         m.put("rx_queues", (long) p.rxQueues());
         m.put("tx_queues", (long) p.txQueues());
+        if (n.vlan() != 0) {
+            m.put("vlan", (long) n.vlan());
+            m.put("parent", p.name());
+        }
         return m;
+    }
+
+    private Object linkAdd(Map<String, Object> a) throws CommandException {
+        Args.allowOnly(a, "link", "name", "type", "id");
+        String parent = Args.string(a, "link");
+        String name = Args.string(a, "name");
+        String type = Args.string(a, "type");
+        if (!type.equals("vlan")) throw new CommandException("link type \"" + type + "\" is not supported (only vlan)");
+        int id = (int) Args.integer(a, "id", 1, 4094);
+        return run(() -> net.addVlan(name, parent, id) + 1L);
+    }
+
+    private Object linkDel(Map<String, Object> a) throws CommandException {
+        Args.allowOnly(a, "dev");
+        String dev = Args.string(a, "dev");
+        selected(a);
+        return run(() -> {
+            net.deleteInterface(dev);
+            return null;
+        });
     }
 
     private Object linkShow(Map<String, Object> a) throws CommandException {

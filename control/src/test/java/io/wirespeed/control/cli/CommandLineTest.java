@@ -45,6 +45,22 @@ class CommandLineTest {
     }
 
     @Test
+    void vlanLinks() throws CliException {
+        assertRequest("ip link add link port0 name port0.10 type vlan id 10", "link.add",
+                Map.of("link", "port0", "name", "port0.10", "type", "vlan", "id", 10L));
+        assertRequest("ip link add port0.20 link port0 type vlan id 20", "link.add",
+                Map.of("link", "port0", "name", "port0.20", "type", "vlan", "id", 20L));
+        assertRequest("ip link delete port0.10", "link.del", Map.of("dev", "port0.10"));
+        assertRequest("ip link del dev port0.10", "link.del", Map.of("dev", "port0.10"));
+        assertEquals("Error: argument \"4095\" is wrong: id is invalid", error("ip link add link port0 name v type vlan id 4095"));
+        assertEquals("Error: argument \"0\" is wrong: id is invalid", error("ip link add link port0 name v type vlan id 0"));
+        assertEquals("Error: link type \"vxlan\" is not supported by wsctl (only vlan).", error("ip link add link port0 name v type vxlan id 1"));
+        assertEquals("Not enough information: \"id\" argument is required.", error("ip link add link port0 name v type vlan"));
+        assertEquals("Not enough information: \"link\" argument is required.", error("ip link add name v type vlan id 3"));
+        assertEquals("Not enough information: \"dev\" argument is required.", error("ip link delete"));
+    }
+
+    @Test
     void address() throws CliException {
         for (String line : new String[] {"ip a", "ip addr", "ip address show", "ip ad list"}) {
             assertRequest(line, "addr.show", Map.of());

@@ -94,6 +94,56 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void vlanSubInterfaces() throws Exception {
+        WirespeedConfig c = ConfigLoader.parse("""
+                ports:
+                  - name: port0
+                    driver: memory
+                    mtu: 1500
+                    vlans:
+                      - {id: 10, addresses: [198.18.10.1/24]}
+                      - {id: 20, name: backend, mtu: 1400}
+                routes:
+                  - {to: 203.0.113.0/24, via: 198.18.10.2, dev: port0.10}
+                """, "t.yaml");
+        var vlans = c.ports().get(0).vlans();
+        assertEquals(new VlanConfig("port0.10", 10, 1500, List.of(Cidr.parse("198.18.10.1/24"))), vlans.get(0));
+        assertEquals(new VlanConfig("backend", 20, 1400, List.of()), vlans.get(1));
+        assertEquals(Optional.of("port0.10"), c.routes().get(0).dev());
+
+        ConfigException dup = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                ports:
+                  - name: port0
+                    driver: memory
+                    vlans: [{id: 10}, {id: 10}]
+                """, "t.yaml"));
+        assertEquals("t.yaml:4:28: ports[0].vlans[1].id: duplicate VLAN id 10 on port port0 (first used at line 4)", dup.getMessage());
+        ConfigException range = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                ports:
+                  - name: port0
+                    driver: memory
+                    vlans: [{id: 4095}]
+                """, "t.yaml"));
+        assertTrue(range.getMessage().startsWith("t.yaml:4:18: ports[0].vlans[0].id:"), range.getMessage());
+        ConfigException mtu = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                ports:
+                  - name: port0
+                    driver: memory
+                    vlans: [{id: 5, mtu: 1600}]
+                """, "t.yaml"));
+        assertTrue(mtu.getMessage().contains("ports[0].vlans[0].mtu"), mtu.getMessage());
+        ConfigException clash = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                ports:
+                  - name: port0
+                    driver: memory
+                    vlans: [{id: 5, name: port1}]
+                  - name: port1
+                    driver: memory
+                """, "t.yaml"));
+        assertTrue(clash.getMessage().contains("duplicate port name 'port1'"), clash.getMessage());
+    }
+
+    @Test
     void yamlSyntaxError() {
         ConfigException e = error("""
                 ports:

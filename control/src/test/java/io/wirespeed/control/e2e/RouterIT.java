@@ -181,6 +181,15 @@ class RouterIT {
         CommandResult noDev = wsctl("ip", "addr", "add", "10.0.0.1/24", "dev", "nosuch");
         assertFalse(noDev.ok());
         assertTrue(noDev.stderr().contains("nosuch"), noDev.describe());
+        wsctlOk("ip", "link", "add", "link", "port0", "name", "port0.10", "type", "vlan", "id", "10");
+        wsctlOk("ip", "addr", "add", "198.18.10.1/24", "dev", "port0.10");
+        String vlan = wsctlOk("ip", "addr", "show", "dev", "port0.10");
+        assertTrue(vlan.contains("port0.10@port0: <UP>") && vlan.contains("vlan id 10") && vlan.contains("inet 198.18.10.1/24"), vlan);
+        assertTrue(wsctlOk("ip", "route").contains("198.18.10.0/24 dev port0.10 proto kernel"));
+        CommandResult delPort = wsctl("ip", "link", "del", "port0");
+        assertTrue(delPort.stderr().contains("Operation not supported"), delPort.describe());
+        wsctlOk("ip", "link", "del", "port0.10");
+        assertFalse(wsctlOk("ip", "route").contains("198.18.10.0/24"));
         assertTrue(wsctlOk("stats").contains("port0"));
         assertTrue(wsctlOk("worker", "stats").contains("rx queues: port0:0 port1:0 port2:0"));
         assertTrue(wsctlOk("pool").contains("buffers: 8192 x 2048"));

@@ -8,7 +8,6 @@ import io.wirespeed.core.stats.DropReasons;
 import io.wirespeed.net.addr.Ip6;
 import io.wirespeed.net.iface.InterfaceTable;
 import io.wirespeed.net.iface.Ipv4Address;
-import io.wirespeed.net.iface.Ipv6Address;
 import io.wirespeed.net.iface.NetInterface;
 import io.wirespeed.net.proto.Arp;
 import io.wirespeed.net.proto.Checksum;
@@ -245,14 +244,15 @@ public final class NeighbourManager {
             counters.inc(NO_BUFFER);
             return;
         }
-        Ipv6Address src = sourceFor(nif, n.hi);
+        InterfaceTable ifs = interfaces.get();
+        int src = ifs.sourceV6(nif.index(), n.hi);
         long dHi = unicast ? n.hi : Ip6.solicitedNodeHi(n.hi, n.lo);
         long dLo = unicast ? n.lo : Ip6.solicitedNodeLo(n.hi, n.lo);
         long dstMac = unicast ? n.mac : Ip6.multicastMac(dHi, dLo);
         long h = pool.packetStart(b) + L2Header.length(nif);
         long ic = h + Ipv6.LEN;
         int icLen = 24 + 8;
-        writeIpv6(h, icLen, src.hi(), src.lo(), dHi, dLo);
+        writeIpv6(h, icLen, ifs.localV6Hi(src), ifs.localV6Lo(src), dHi, dLo);
         m.asSlice(ic, icLen).fill((byte) 0);
         Icmp6.setType(m, ic, Icmp6.NEIGHBOR_SOLICIT);
         Icmp6.setNdTarget(m, ic, n.hi, n.lo);
@@ -275,15 +275,6 @@ public final class NeighbourManager {
         m.set(java.lang.foreign.ValueLayout.JAVA_BYTE, o, (byte) type);
         m.set(java.lang.foreign.ValueLayout.JAVA_BYTE, o + 1, (byte) 1);
         io.wirespeed.net.proto.Bytes.setU48(m, o + 2, mac);
-    }
-
-    private static Ipv6Address sourceFor(NetInterface nif, long peerHi) {
-        if (!Ip6.isLinkLocal(peerHi)) {
-            for (Ipv6Address a : nif.v6()) {
-                if (!a.linkLocal()) return a;
-            }
-        }
-        return nif.linkLocal();
     }
 
     // ---------------------------------------------------------------- resolution for workers
@@ -494,10 +485,10 @@ public final class NeighbourManager {
         return true;
     }
 
-    /** Forgets every entry of an interface (address removed, link down). */
-    public void flushInterface(int ifIndex) {
+    /** Forgets the entries of an interface (link down: learned ones; interface deleted: all). */
+    public void flushInterface(int ifIndex, boolean permanentToo) {
         for (Neighbour n : table.entries()) {
-            if (n.ifIndex == ifIndex && n.state != NeighState.PERMANENT) delete(n);
+            if (n.ifIndex == ifIndex && (permanentToo || n.state != NeighState.PERMANENT)) delete(n);
         }
     }
 

@@ -137,6 +137,21 @@ public final class RouteTable implements AutoCloseable {
         lpm6.remove(hi, lo, len);
     }
 
+    /** Removes every route out of {@code ifIndex} (the interface is being deleted). */
+    public synchronized void removeAllVia(int ifIndex) {
+        var it = rules.values().iterator();
+        while (it.hasNext()) {
+            Route r = it.next();
+            if (r.ifIndex() != ifIndex) continue;
+            if (r.family() == 4) {
+                lpm4.remove((int) r.lo(), r.len());
+            } else {
+                lpm6.remove(r.hi(), r.lo(), r.len());
+            }
+            it.remove();
+        }
+    }
+
     /** Routes of one family, most specific prefixes of a network after their parent, like `ip route`. */
     public synchronized List<Route> list(int family) {
         List<Route> out = new ArrayList<>();

@@ -2,7 +2,6 @@ package io.wirespeed.net.stack;
 
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.net.addr.Ip6;
-import io.wirespeed.net.iface.Ipv6Address;
 import io.wirespeed.net.iface.NetInterface;
 import io.wirespeed.net.proto.Checksum;
 import io.wirespeed.net.proto.Ethernet;
@@ -106,7 +105,7 @@ final class IcmpErrors {
                 return;
             }
         }
-        Ipv6Address from = sourceFor(in, sHi);
+        int from = p.ifs.sourceV6(in.index(), sHi);
         if (!p.icmpErrors.tryTake(p.now)) {
             p.counters.inc(NetDrops.ICMP_ERROR_RATE_LIMITED);
             return;
@@ -125,7 +124,7 @@ final class IcmpErrors {
         Ipv6.setPayloadLength(m, eh, icmpLen);
         Ipv6.setNextHeader(m, eh, Ipv4.PROTO_ICMPV6);
         Ipv6.setHopLimit(m, eh, 64);
-        Ipv6.setSrc(m, eh, from.hi(), from.lo());
+        Ipv6.setSrc(m, eh, p.ifs.localV6Hi(from), p.ifs.localV6Lo(from));
         Ipv6.setDst(m, eh, sHi, sLo);
         long ic = eh + Ipv6.LEN;
         m.set(ValueLayout.JAVA_LONG_UNALIGNED, ic, 0L);
@@ -136,16 +135,6 @@ final class IcmpErrors {
         }
         Icmp6.setChecksum(m, ic, Checksum.l4v6(m, eh, ic, icmpLen, Ipv4.PROTO_ICMPV6));
         p.send(e, in, peerMac, eh, Ipv6.LEN + icmpLen);
-    }
-
-    /** A global address of the interface for global peers, its link-local address otherwise. */
-    private static Ipv6Address sourceFor(NetInterface in, long peerHi) {
-        if (!Ip6.isLinkLocal(peerHi)) {
-            for (Ipv6Address a : in.v6()) {
-                if (!a.linkLocal()) return a;
-            }
-        }
-        return in.linkLocal();
     }
 
     private static int l2Len(NetInterface in) { return in.vlan() == 0 ? Ethernet.LEN : Ethernet.LEN + Vlan.LEN; }

@@ -142,8 +142,8 @@ public final class Master implements Runnable {
         pool.setFlags(b, SlowPath.withReason(flags, 0));
         int ifIndex = (int) pool.aux(b);
         InterfaceTable ifs = stack.interfaces();
-        if (ifIndex < 0 || ifIndex >= ifs.size()) {
-            drop(b, NetDrops.ETH_NO_INTERFACE); // interface removed meanwhile
+        if (ifIndex < 0 || ifIndex >= ifs.size() || ifs.get(ifIndex) == null) {
+            drop(b, NetDrops.ETH_NO_INTERFACE); // interface deleted meanwhile
             return;
         }
         switch (reason) {

@@ -53,7 +53,7 @@ public final class NetControl {
             InterfaceTable t = stack.interfaces();
             if (t.byName(name) != null) throw new RouteException("RTNETLINK answers: File exists");
             if (t.ifFor(port, vlan) >= 0) throw new RouteException("RTNETLINK answers: File exists");
-            List<NetInterface> all = new ArrayList<>(t.all());
+            List<NetInterface> all = new ArrayList<>(t.slots());
             NetInterface nif = new NetInterface(all.size(), name, port, vlan, mac, mtu, true, List.of(), List.of());
             all.add(nif);
             stack.publish(new InterfaceTable(all));
@@ -67,8 +67,37 @@ public final class NetControl {
         return nif;
     }
 
+    /**
+     * Adds VLAN {@code vid} on {@code parent}'s port as interface {@code name} (iproute2: ip link add link
+     * PARENT name NAME type vlan id VID); it starts with the parent's MAC and MTU.
+     */
+    public int addVlan(String name, String parent, int vid) {
+        if (vid < 1 || vid > 4094) throw new RouteException("argument \"id\" is wrong: id is invalid");
+        if (!name.matches("[A-Za-z0-9_.-]{1,15}")) throw new RouteException("\"" + name + "\" is not a valid interface name.");
+        NetInterface p = require(parent);
+        if (p.vlan() != 0) throw new RouteException("VLAN on VLAN (802.1ad) is not supported: " + parent + " is itself a VLAN.");
+        return addInterface(name, p.port(), vid, p.mac(), p.mtu());
+    }
+
+    /**
+     * Deletes a VLAN sub-interface: its routes, neighbours and addresses go with it, as in the
+     * kernel. Ports themselves cannot be deleted ("Operation not supported", as for a physical NIC).
+     */
+    public void deleteInterface(String name) {
+        master.call(() -> {
+            NetInterface nif = require(name);
+            if (nif.vlan() == 0) throw new RouteException("RTNETLINK answers: Operation not supported");
+            stack.routes().removeAllVia(nif.index());
+            neigh().flushInterface(nif.index(), true);
+            List<NetInterface> all = new ArrayList<>(stack.interfaces().slots());
+            all.set(nif.index(), null);
+            stack.publish(new InterfaceTable(all));
+            return null;
+        });
+    }
+
     private void replace(NetInterface nif) {
-        List<NetInterface> all = new ArrayList<>(stack.interfaces().all());
+        List<NetInterface> all = new ArrayList<>(stack.interfaces().slots());
         all.set(nif.index(), nif);
         stack.publish(new InterfaceTable(all));
     }
@@ -150,7 +179,7 @@ public final class NetControl {
             if (up != null) u = u.withUp(up);
             if (mtu != null) u = u.withMtu(mtu);
             replace(u);
-            if (up != null && !up) neigh().flushInterface(nif.index());
+            if (up != null && !up) neigh().flushInterface(nif.index(), false);
             return null;
         });
     }
@@ -187,7 +216,10 @@ public final class NetControl {
 
     public List<Route> routes(int family) { return stack.routes().list(family); }
 
-    public String ifName(int ifIndex) { return stack.interfaces().get(ifIndex).name(); }
+    public String ifName(int ifIndex) {
+        NetInterface n = stack.interfaces().get(ifIndex);
+        return n == null ? "?" : n.name();
+    }
 
     // ---- neighbours
 
@@ -225,7 +257,10 @@ public final class NetControl {
     public List<NeighbourView> neighbours(int family) {
         return master.call(() -> {
             List<NeighbourView> out = new ArrayList<>();
-            Function<Integer, String> name = i -> stack.interfaces().get(i).name();
+            Function<Integer, String> name = i -> {
+                NetInterface n = stack.interfaces().get(i);
+                return n == null ? "?" : n.name();
+            };
             for (Neighbour n : neigh().table().entries()) {
                 if (family == 0 || n.family() == family) {
                     out.add(new NeighbourView(n.addressText(), name.apply(n.ifIndex()), n.family(), n.mac(), n.state()));

@@ -13,6 +13,7 @@ import io.wirespeed.net.proto.Icmp6;
 import io.wirespeed.net.proto.Ipv4;
 import io.wirespeed.net.proto.Ipv6;
 import io.wirespeed.net.proto.Vlan;
+import io.wirespeed.net.route.RouteException;
 import io.wirespeed.net.testing.Frames;
 import io.wirespeed.net.testing.PacketBuilder;
 import java.lang.foreign.MemorySegment;
@@ -282,7 +283,7 @@ class RouterPipelineTest {
 
     @Test
     void vlanSubInterfaceAnswersTagged() {
-        fx.control.addInterface("port0.10", 0, 10, PORT_MAC[0], 1500);
+        fx.control.addVlan("port0.10", "port0", 10);
         fx.control.addAddress4("port0.10", Ip4.parse("198.18.10.1"), 24);
         fx.run();
         fx.clearSent();
@@ -296,6 +297,38 @@ class RouterPipelineTest {
         assertEquals(10, Vlan.vid(s, 14));
         assertEquals(Icmp.ECHO_REPLY, Icmp.type(s, 18 + 20));
         assertEquals(1, fx.drops(NetDrops.ETH_UNKNOWN_VLAN));
+    }
+
+    @Test
+    void deletingAVlanTakesItsRoutesAndNeighboursWithIt() {
+        fx.control.addVlan("port0.10", "port0", 10);
+        fx.control.addAddress4("port0.10", Ip4.parse("198.18.10.1"), 24);
+        fx.control.addNeighbour("port0.10", "198.18.10.2", C1_MAC);
+        fx.control.addRoute4(Ip4.parse("203.0.113.0"), 24, Ip4.parse("198.18.10.2"), null);
+        fx.run();
+        fx.clearSent();
+        byte[] toRoute = PacketBuilder.eth(C2_MAC, PORT_MAC[2]).ipv4(C2, Ip4.parse("203.0.113.5")).udp(1, 2).build();
+        fx.rx(2, toRoute);
+        fx.run();
+        byte[] f = one(fx.sent(0));
+        assertEquals(10, Vlan.vid(Frames.segment(f), 14), "routed out of the VLAN, tagged");
+
+        RouteException portDel = assertThrows(RouteException.class, () -> fx.control.deleteInterface("port0"));
+        assertEquals("RTNETLINK answers: Operation not supported", portDel.getMessage());
+        fx.control.deleteInterface("port0.10");
+        assertNull(fx.stack.interfaces().byName("port0.10"));
+        assertTrue(fx.control.routes(4).stream().noneMatch(r -> r.len() == 24 && r.via() != null), "static route via the VLAN is gone");
+        assertTrue(fx.control.neighbours(4).stream().noneMatch(n -> n.dev().equals("?") || n.addr().equals("198.18.10.2")));
+        fx.rx(2, toRoute);
+        fx.rx(0, PacketBuilder.eth(C1_MAC, PORT_MAC[0]).vlan(10).ipv4(Ip4.parse("198.18.10.2"), Ip4.parse("198.18.10.1"))
+                .icmpEcho(Icmp.ECHO_REQUEST, 1, 1).build());
+        fx.run();
+        assertEquals(1, fx.drops(NetDrops.ETH_UNKNOWN_VLAN));
+        assertEquals(1, fx.drops(NetDrops.IP4_NO_ROUTE));
+        assertThrows(RouteException.class, () -> fx.control.addVlan("port0.11", "port0", 4095));
+        assertThrows(RouteException.class, () -> fx.control.addVlan("bad name!", "port0", 11));
+        assertThrows(RouteException.class, () -> fx.control.addVlan("port0.12", "nosuch", 12));
+        fx.control.addVlan("port0.10", "port0", 10); // the id and the name can be used again
     }
 
     @Test
