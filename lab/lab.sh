@@ -28,6 +28,7 @@ usage: lab/lab.sh up|down|status [PREFIX]
   status  list the lab's namespaces and addresses; exit 0 if complete, 1 if absent or partial
 
 PREFIX: 1-11 letters or digits, default 'ws'; namespaces are PREFIX-{${ROLES[*]}}.
+WS_LAB_QUEUES: rx/tx queues of every veth (default 1); 2 lets two Wirespeed workers each own a queue.
 EOF
 }
 
@@ -103,8 +104,10 @@ new_namespace() {
 
 # Creates a veth pair with one end in each namespace, both still down.
 veth() {
-    local ns_a=$1 if_a=$2 ns_b=$3 if_b=$4
-    ip -n "$ns_a" link add "$if_a" type veth peer name "$if_b" netns "$ns_b"
+    local ns_a=$1 if_a=$2 ns_b=$3 if_b=$4 q=${WS_LAB_QUEUES:-1}
+    [[ $q =~ ^[1-9][0-9]?$ ]] || die "WS_LAB_QUEUES must be 1..99, got '$q'"
+    ip -n "$ns_a" link add "$if_a" numtxqueues "$q" numrxqueues "$q" type veth peer name "$if_b" \
+        netns "$ns_b" numtxqueues "$q" numrxqueues "$q"
 }
 
 # veth hands packets over with partial checksums when tx offload is on; Wirespeed forwards raw

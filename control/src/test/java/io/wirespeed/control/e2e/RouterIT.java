@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.wirespeed.control.lab.CommandResult;
 import io.wirespeed.control.lab.DaemonProcess;
 import io.wirespeed.control.lab.Lab;
-import io.wirespeed.control.lab.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -29,6 +27,7 @@ class RouterIT {
     static Lab lab;
     static DaemonProcess daemon;
     static Path socket;
+    static WsctlCli cli;
 
     @BeforeAll
     static void start() throws IOException {
@@ -37,6 +36,7 @@ class RouterIT {
         socket = Path.of("/run/wirespeed/it-" + lab.prefix() + ".sock");
         Path config = writeConfig(lab, socket, "afpacket", 1);
         daemon = DaemonProcess.start(lab.lb(), config, socket);
+        cli = new WsctlCli(socket);
     }
 
     /** The lab's config with this run's socket path and driver. */
@@ -59,17 +59,9 @@ class RouterIT {
         }
     }
 
-    static CommandResult wsctl(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Lab.repoRoot().resolve("bin/wsctl").toString(), "-s", socket.toString()));
-        cmd.addAll(List.of(args));
-        return Shell.run(Duration.ofSeconds(30), Map.of("JAVA_HOME", System.getProperty("java.home")), cmd);
-    }
+    static CommandResult wsctl(String... args) { return cli.run(args); }
 
-    static String wsctlOk(String... args) {
-        CommandResult r = wsctl(args);
-        assertTrue(r.ok(), r.describe());
-        return r.stdout();
-    }
+    static String wsctlOk(String... args) { return cli.ok(args); }
 
     @Test
     @Order(1)
@@ -204,11 +196,5 @@ class RouterIT {
         assertFalse(Files.exists(socket), "control socket removed");
     }
 
-    static void sleepMillis(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+    static void sleepMillis(long ms) { WsctlCli.sleepMillis(ms); }
 }

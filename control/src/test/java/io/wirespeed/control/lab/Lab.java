@@ -51,8 +51,18 @@ public final class Lab implements AutoCloseable {
         return build(prefix);
     }
 
+    /** A lab whose veths have {@code queues} rx/tx queues each (for multi-worker tests). */
+    public static Lab upWithQueues(int queues) {
+        requireRootAndNetns();
+        return build(unusedPrefix(), Map.of("WS_LAB_QUEUES", Integer.toString(queues)));
+    }
+
     private static Lab build(String prefix) {
-        CommandResult result = labScript(Map.of(), "up", prefix);
+        return build(prefix, Map.of());
+    }
+
+    private static Lab build(String prefix, Map<String, String> env) {
+        CommandResult result = labScript(env, "up", prefix);
         if (!result.ok()) {
             fail("cannot build lab " + prefix + ": " + result.describe());
         }
