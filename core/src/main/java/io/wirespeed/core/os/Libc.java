@@ -68,7 +68,7 @@ public final class Libc {
     public static final int PROT_READ = 1, PROT_WRITE = 2;
     public static final int MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_ANONYMOUS = 0x20, MAP_POPULATE = 0x8000, MAP_HUGETLB = 0x40000;
     public static final short POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
-    public static final int O_RDWR = 2, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+    public static final int O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     public static final int F_GETFL = 3, F_SETFL = 4;
     public static final int EFD_NONBLOCK = 0x800, EFD_CLOEXEC = 0x80000;
     public static final long MAP_FAILED = -1L;

@@ -45,6 +45,7 @@ public final class PacketPool implements AutoCloseable {
     private final int headroom;
     private final int capacity;
     private final PoolBacking backing;
+    private final Runnable unmap;
 
     // Shared free stack, guarded by `lock` (0 free, 1 held).
     private final int[] freeStack;
@@ -52,10 +53,11 @@ public final class PacketPool implements AutoCloseable {
     private final AtomicInteger lock = new AtomicInteger();
     private final AtomicLong allocFailures = new AtomicLong();
 
-    private PacketPool(Arena arena, MemorySegment data, PoolBacking backing, int capacity, int bufferSize, int headroom) {
+    private PacketPool(Arena arena, PoolBacking.Mapped mapped, int capacity, int bufferSize, int headroom) {
         this.arena = arena;
-        this.data = data;
-        this.backing = backing;
+        this.data = mapped.segment();
+        this.backing = mapped.backing();
+        this.unmap = mapped.release();
         this.capacity = capacity;
         this.bufferSize = bufferSize;
         this.bufferShift = Integer.numberOfTrailingZeros(bufferSize);
@@ -88,13 +90,13 @@ public final class PacketPool implements AutoCloseable {
         if (headroom < 0 || headroom > bufferSize / 2) {
             throw new IllegalArgumentException("headroom must be in 0.." + bufferSize / 2 + ", got " + headroom);
         }
+        PoolBacking.Mapped mapped = PoolBacking.map((long) buffers * bufferSize, request);
         Arena arena = Arena.ofShared();
         try {
-            long bytes = (long) buffers * bufferSize;
-            PoolBacking.Mapped mapped = PoolBacking.map(arena, bytes, request);
-            return new PacketPool(arena, mapped.segment(), mapped.backing(), buffers, bufferSize, headroom);
+            return new PacketPool(arena, mapped, buffers, bufferSize, headroom);
         } catch (RuntimeException | Error e) {
             arena.close();
+            mapped.release().run();
             throw e;
         }
     }
@@ -206,6 +208,6 @@ public final class PacketPool implements AutoCloseable {
     public void close() {
         VarHandle.fullFence();
         arena.close();
-        backing.release();
+        unmap.run();
     }
 }

@@ -1,13 +1,13 @@
 package io.wirespeed.core.pool;
 
+import io.wirespeed.core.os.Libc;
+import io.wirespeed.core.os.OsException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -23,20 +23,17 @@ public record PoolBacking(long pageSize, String source, long bytes, int numaNode
 
     public enum Request { NORMAL_PAGES, HUGEPAGES_PREFERRED, HUGEPAGES_REQUIRED }
 
-    record Mapped(MemorySegment segment, PoolBacking backing) {}
+    /** The pool's memory and how to give it back (munmap). */
+    record Mapped(MemorySegment segment, PoolBacking backing, Runnable release) {}
 
     public boolean hugepages() { return pageSize > 4096; }
 
-    void release() {
-        // hugetlbfs files are unlinked right after mmap: nothing to clean up.
-    }
-
-    static Mapped map(Arena arena, long bytes, Request request) {
+    static Mapped map(long bytes, Request request) {
         if (request != Request.NORMAL_PAGES) {
             String why = hugepagesUnavailable(bytes);
             if (why == null) {
                 try {
-                    return mapHugetlbfs(arena, bytes);
+                    return mapHugetlbfs(bytes);
                 } catch (UncheckedIOException e) {
                     why = e.getCause().getMessage();
                 }
@@ -47,8 +44,14 @@ public record PoolBacking(long pageSize, String source, long bytes, int numaNode
             }
             LOG.info("event=pool_backing pages=4k reason=\"" + why + "\"");
         }
-        MemorySegment seg = arena.allocate(bytes, 4096);
-        return new Mapped(seg, new PoolBacking(4096, "anonymous", bytes, numaNodeOfCpu0()));
+        // The kernel hands out zeroed pages and MAP_POPULATE faults them all in now, in one system
+        // call: about twice as fast as allocating and then clearing from Java, and the first packets
+        // never take page faults.
+        long size = (bytes + 4095) & ~4095L;
+        MemorySegment seg = Libc.mmap(size, Libc.PROT_READ | Libc.PROT_WRITE,
+                Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS | Libc.MAP_POPULATE, -1, 0, "packet pool");
+        return new Mapped(seg.asSlice(0, bytes), new PoolBacking(4096, "anonymous", size, numaNodeOfCpu0()),
+                () -> Libc.munmap(seg));
     }
 
     /** Null when 2 MiB pages can back {@code bytes}, else the reason they cannot. */
@@ -65,23 +68,27 @@ public record PoolBacking(long pageSize, String source, long bytes, int numaNode
         return null;
     }
 
-    private static Mapped mapHugetlbfs(Arena arena, long bytes) {
+    private static Mapped mapHugetlbfs(long bytes) {
         Path mount = hugetlbfsMount();
         long size = (bytes + HUGE_2M - 1) / HUGE_2M * HUGE_2M;
         Path file = mount.resolve("wirespeed-pool-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-            seg.fill((byte) 0); // fault every page in now, not on the first packet
+        int fd = -1;
+        try {
+            fd = Libc.open(file.toString(), Libc.O_RDWR | Libc.O_CREAT | Libc.O_EXCL | Libc.O_CLOEXEC, 0600);
+            // hugetlbfs grows the file to the mapping; MAP_POPULATE takes every 2 MiB page now
+            MemorySegment seg = Libc.mmap(size, Libc.PROT_READ | Libc.PROT_WRITE, Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, 0,
+                    "hugetlbfs " + file);
             LOG.info("event=pool_backing pages=2M file=" + file + " bytes=" + size);
-            return new Mapped(seg.asSlice(0, bytes), new PoolBacking(HUGE_2M, "hugetlbfs:" + mount, size, numaNodeOfCpu0()));
-        } catch (IOException e) {
+            return new Mapped(seg.asSlice(0, bytes), new PoolBacking(HUGE_2M, "hugetlbfs:" + mount, size, numaNodeOfCpu0()),
+                    () -> Libc.munmap(seg));
+        } catch (OsException e) {
             throw new UncheckedIOException(new IOException("hugetlbfs map of " + file + " failed: " + e.getMessage(), e));
         } finally {
+            Libc.close(fd);
             try {
-                Files.deleteIfExists(file);
+                Files.deleteIfExists(file); // the mapping keeps the pages; nothing is left on disk
             } catch (IOException ignored) {
-                // the mapping stays valid; a leftover file is removed by the next start
+                // a leftover file only holds pages until it is removed by hand
             }
         }
     }
