@@ -70,6 +70,7 @@ public final class AfXdpPort implements Port {
         }
         this.mac = NetDevice.mac(ifname);
         this.mtu = NetDevice.mtu(ifname);
+        XdpAttachment.claim(ifname, ifindex, config.replaceForeignProgram());
         this.xsk = new XskQueue[queues];
         XdpAttachment attached = null;
         boolean zc = config.zeroCopy();

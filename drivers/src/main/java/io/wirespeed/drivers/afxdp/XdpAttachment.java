@@ -44,43 +44,52 @@ final class XdpAttachment implements AutoCloseable {
     }
 
     private int link(String ifname, int ifindex, XdpMode xdpMode, boolean replaceForeign) {
-        long deadline = System.nanoTime() + OWN_LINK_RELEASE_WAIT_NS;
-        while (true) {
-            try {
-                return Bpf.linkXdp(progFd, ifindex, xdpMode.linkFlags, ifname);
-            } catch (OsException e) {
-                if (!Bpf.isBusy(e)) {
-                    throw explain(e, ifname, xdpMode);
-                }
-                XdpNetlink.Attachment current = XdpNetlink.query(ifindex, ifname);
-                String who = XdpNetlink.describe(current);
-                if (!current.any()) {
-                    continue; // it went away between our calls
-                }
-                if (who.contains("name=" + RedirectProgram.NAME) && System.nanoTime() < deadline) {
-                    sleepBriefly();
-                    continue;
-                }
-                if (!replaceForeign) {
-                    throw new IllegalStateException("interface " + ifname + " already has " + who
-                            + "; stop the program that owns it, or detach it (ip link set dev " + ifname
-                            + " xdp off) or set replace-foreign-program to let wirespeed detach it", e);
-                }
-                detachForeign(ifname, ifindex, current, who, e);
+        try {
+            return Bpf.linkXdp(progFd, ifindex, xdpMode.linkFlags, ifname);
+        } catch (OsException e) {
+            if (!Bpf.isBusy(e)) {
+                throw explain(e, ifname, xdpMode);
             }
+            claim(ifname, ifindex, replaceForeign); // someone attached a program since our check: same rules
+            return Bpf.linkXdp(progFd, ifindex, xdpMode.linkFlags, ifname);
         }
     }
 
-    private static void detachForeign(String ifname, int ifindex, XdpNetlink.Attachment current, String who, OsException cause) {
+    /**
+     * Returns once {@code ifname} has no XDP program: waits briefly for our own program of a process
+     * that just died, detaches a netlink-attached program if {@code replaceForeign}, and otherwise
+     * throws naming the program that is there. Called before any socket is bound, so a refused port
+     * leaves nothing behind and never disturbs the program's owner.
+     */
+    static void claim(String ifname, int ifindex, boolean replaceForeign) {
+        long deadline = System.nanoTime() + OWN_LINK_RELEASE_WAIT_NS;
+        while (true) {
+            XdpNetlink.Attachment current = XdpNetlink.query(ifindex, ifname);
+            if (!current.any()) {
+                return;
+            }
+            String who = XdpNetlink.describe(current);
+            if (who.contains("name=" + RedirectProgram.NAME) && System.nanoTime() < deadline) {
+                sleepBriefly();
+                continue;
+            }
+            if (!replaceForeign) {
+                throw new IllegalStateException("interface " + ifname + " already has " + who
+                        + "; stop the program that owns it, or detach it (ip link set dev " + ifname
+                        + " xdp off) or set replace-foreign-program to let wirespeed detach it");
+            }
+            detachForeign(ifname, ifindex, current, who);
+        }
+    }
+
+    private static void detachForeign(String ifname, int ifindex, XdpNetlink.Attachment current, String who) {
         try {
             XdpNetlink.detach(ifindex, ifname, current);
             LOG.warning("event=afxdp_foreign_program_detached interface=" + ifname + " program=\"" + who + "\"");
         } catch (OsException e) {
             if (e.errno() == Errno.EBUSY) {
-                IllegalStateException ex = new IllegalStateException("interface " + ifname + " already has " + who
+                throw new IllegalStateException("interface " + ifname + " already has " + who
                         + ", held by a BPF link of a running process (or a pinned link): not replaced", e);
-                ex.addSuppressed(cause);
-                throw ex;
             }
             throw e;
         }

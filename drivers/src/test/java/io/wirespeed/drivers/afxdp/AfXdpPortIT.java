@@ -192,4 +192,206 @@ class AfXdpPortIT {
                     portA.xdpStatistics(), "no drops or invalid descriptors");
         }
     }
+
+    /** The kernel of a namespace pings an address only this test answers, with ARP and ICMP sent through the port. */
+    @Test
+    void answersThePingOfAKernelInAnotherNamespace() throws Exception {
+        netns = RootLab.netnsName();
+        RootLab.sh("ip", "netns", "add", netns);
+        RootLab.sh("ip", "link", "set", b, "netns", netns);
+        RootLab.sh("ip", "-n", netns, "link", "set", "lo", "up");
+        RootLab.sh("ip", "-n", netns, "addr", "add", "198.18.211.2/24", "dev", b);
+        RootLab.sh("ip", "-n", netns, "link", "set", b, "up");
+        int ourIp = ip("198.18.211.1");
+        try (AfXdpPort port = new AfXdpPort("a", a, 1, pool, config(1))) {
+            Process ping = new ProcessBuilder("ip", "netns", "exec", netns, "ping", "-n", "-c", "3", "-i", "0.2", "-W", "1",
+                    "198.18.211.1").redirectErrorStream(true).start();
+            int arpsAnswered = 0;
+            int echoes = 0;
+            Burst burst = new Burst();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ping.isAlive() && System.nanoTime() < deadline) {
+                if (port.rxBurst(0, burst, cache) == 0) {
+                    Thread.sleep(1);
+                    continue;
+                }
+                for (int i = 0; i < burst.count; i++) {
+                    byte[] f = bytes(burst.bufs[i]);
+                    cache.free(burst.bufs[i]);
+                    if (isArp(f, 1) && arpTargetIp(f) == ourIp) {
+                        assertEquals(1, send(port, 0, arp(2, ethSrc(f), port.mac(), ourIp, arpSenderMac(f), arpSenderIp(f))));
+                        arpsAnswered++;
+                    } else if (isIpv4(f, PROTO_ICMP) && icmpType(f) == 8 && ipDst(f) == ourIp) {
+                        assertEquals(1, send(port, 0, echoReplyTo(f, port.mac())));
+                        echoes++;
+                    }
+                }
+                burst.clear();
+            }
+            String out = new String(ping.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(ping.waitFor(5, TimeUnit.SECONDS), "ping did not finish");
+            assertEquals(0, ping.exitValue(), "ping from the namespace failed:\n" + out);
+            assertTrue(out.contains("3 received"), out);
+            assertTrue(arpsAnswered >= 1, "the namespace's kernel resolved us with ARP");
+            assertEquals(3, echoes);
+        }
+    }
+
+    /** rx -> tx on the same buffers allocates nothing: 100k frames forwarded from one port out of the other. */
+    @Test
+    void forwardingAllocatesNothingPerPacket() throws Exception {
+        try (AfXdpPort portA = new AfXdpPort("a", a, 1, pool, config(1));
+                AfXdpPort portB = new AfXdpPort("b", b, 1, pool, config(1))) {
+            byte[] frame = testFrame(portA.mac() ^ 1, portA.mac(), 1, 60);
+            Burst tx = new Burst();
+            Burst rx = new Burst();
+            pingPong(portA, portB, frame, tx, rx, 20_000); // warm-up: links downcalls and var handles
+            long before = RootLab.allocatedBytes();
+            long forwarded = pingPong(portA, portB, frame, tx, rx, 100_000);
+            long allocated = RootLab.allocatedBytes() - before;
+            assertTrue(forwarded >= 99_000, "only " + forwarded + " of 100000 frames came back");
+            assertTrue(allocated < 4096, allocated + " heap bytes allocated for " + forwarded + " frames forwarded");
+        }
+    }
+
+    /** A sends, B forwards every frame it receives back out of B (same buffer), A drains what returns. */
+    private long pingPong(AfXdpPort portA, AfXdpPort portB, byte[] frame, Burst tx, Burst rx, int count) {
+        MemorySegment mem = pool.data();
+        long back = 0;
+        for (int sent = 0; sent < count; sent += Burst.MAX) {
+            for (int i = 0; i < Burst.MAX; i++) {
+                int buf = cache.alloc();
+                MemorySegment.copy(frame, 0, mem, ValueLayout.JAVA_BYTE, pool.packetStart(buf), frame.length);
+                pool.setLength(buf, frame.length);
+                tx.add(buf);
+            }
+            portA.txBurst(0, tx, cache);
+            back += forwardAndDrain(portA, portB, rx);
+        }
+        long deadline = System.nanoTime() + 500_000_000L;
+        while (back < count && System.nanoTime() < deadline) {
+            back += forwardAndDrain(portA, portB, rx);
+        }
+        return back;
+    }
+
+    private long forwardAndDrain(AfXdpPort portA, AfXdpPort portB, Burst burst) {
+        while (portB.rxBurst(0, burst, cache) > 0) {
+            portB.txBurst(0, burst, cache); // the received buffers leave as they are
+        }
+        long n = 0;
+        while (portA.rxBurst(0, burst, cache) > 0) {
+            for (int i = 0; i < burst.count; i++) {
+                cache.free(burst.bufs[i]);
+            }
+            n += burst.count;
+            burst.clear();
+        }
+        return n;
+    }
+
+    /**
+     * A two-queue veth: flows the kernel of a namespace sends are spread over its tx queues by flow
+     * hash, arrive on the same rx queue of our end, and each queue's socket receives its share.
+     */
+    @Test
+    void twoQueuesBothReceiveFlowsOfTheKernel() throws Exception {
+        vethPair(2);
+        netns = RootLab.netnsName();
+        RootLab.sh("ip", "netns", "add", netns);
+        RootLab.sh("ip", "link", "set", b, "netns", netns);
+        RootLab.sh("ip", "-n", netns, "addr", "add", "198.18.212.2/24", "dev", b);
+        RootLab.sh("ip", "-n", netns, "link", "set", b, "up");
+        try (AfXdpPort port = new AfXdpPort("a", a, 2, pool, config(2))) {
+            assertEquals(2, port.rxQueues());
+            assertNotEquals(port.pollFd(0), port.pollFd(1));
+            RootLab.sh("ip", "-n", netns, "neigh", "add", "198.18.212.1", "lladdr", macString(port.mac()), "dev", b);
+            int flows = 64;
+            RootLab.sh("ip", "netns", "exec", netns, "bash", "-c",
+                    "for p in $(seq 20000 " + (20000 + flows - 1) + "); do echo wirespeed > /dev/udp/198.18.212.1/$p; done");
+            List<Received> udp = receive(port, l -> l.stream().filter(r -> isIpv4(r.frame, PROTO_UDP)).count() >= flows, 3000)
+                    .stream().filter(r -> isIpv4(r.frame, PROTO_UDP)).toList();
+            assertEquals(flows, udp.size());
+            long onQueue0 = udp.stream().filter(r -> r.queue == 0).count();
+            assertTrue(onQueue0 > 0 && onQueue0 < flows, "both queues received flows: " + onQueue0 + "/" + (flows - onQueue0));
+            assertTrue(port.stats().rxPackets() >= flows, "per-queue counters add up to the port's");
+        }
+    }
+
+    @Test
+    void badInputIsAClearErrorAndLeavesNothingAttached() throws Exception {
+        long socketsBefore = openSockets();
+        OsException missing = assertThrows(OsException.class, () -> new AfXdpPort("p", "nosuchif0", 1, pool, config(1)));
+        assertTrue(missing.getMessage().contains("nosuchif0"), missing.getMessage());
+
+        IllegalArgumentException queues = assertThrows(IllegalArgumentException.class, () -> new AfXdpPort("p", a, 2, pool, config(2)));
+        assertTrue(queues.getMessage().contains("has 1 queue(s), the port asks for 2"), queues.getMessage());
+
+        try (PacketPool big = PacketPool.create(8192, 8192, 256, PoolBacking.Request.NORMAL_PAGES)) {
+            IllegalArgumentException size = assertThrows(IllegalArgumentException.class, () -> new AfXdpPort("p", a, 1, big, config(1)));
+            assertTrue(size.getMessage().contains("2048 or 4096"), size.getMessage());
+        }
+        try (PacketPool small = PacketPool.create(1024)) {
+            IllegalArgumentException few = assertThrows(IllegalArgumentException.class, () -> new AfXdpPort("p", a, 1, small, config(1)));
+            assertTrue(few.getMessage().contains("at least 2 x queues x fill ring"), few.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new AfXdpPort("p", "bad/name", 1, pool, config(1)));
+        assertFalse(RootLab.sh("ip", "link", "show", a).contains("xdp"));
+        assertEquals(socketsBefore, openSockets(), "sockets leaked");
+    }
+
+    /** A second port on an interface that has our program refuses, naming the program, and leaves the first one working. */
+    @Test
+    void anInterfaceWithAProgramIsRefusedWithItsName() throws Exception {
+        try (AfXdpPort first = new AfXdpPort("a", a, 1, pool, config(1))) {
+            long socketsBefore = openSockets();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new AfXdpPort("again", a, 1, pool, config(1).withMode(XdpMode.GENERIC)));
+            assertTrue(e.getMessage().contains("already has XDP program id=") && e.getMessage().contains("name=" + RedirectProgram.NAME),
+                    e.getMessage());
+            assertEquals(socketsBefore, openSockets(), "sockets leaked");
+            try (AfXdpPort portB = new AfXdpPort("b", b, 1, pool, config(1))) {
+                send(portB, 0, testFrame(first.mac(), portB.mac(), 7, 64));
+                assertEquals(1, ofType(receive(first, l -> !ofType(l, TEST_ETHERTYPE).isEmpty(), 2000), TEST_ETHERTYPE).size());
+            }
+        }
+    }
+
+    static long openSockets() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.filter(fd -> {
+                try {
+                    String t = Files.readSymbolicLink(fd).toString();
+                    return t.startsWith("socket:") || t.startsWith("anon_inode:bpf");
+                } catch (java.io.IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    /**
+     * A process holding the port dies by SIGKILL: the kernel drops its link and program with it, so
+     * the interface can be opened again at once (the daemon's restart after a crash).
+     */
+    @Test
+    void aPortKilledWithSigkillLeavesNothingThatBlocksTheNextOpen() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                PortHolder.class.getName(), a).redirectErrorStream(true).start();
+        try {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
+                    .lines().filter(l -> l.startsWith(PortHolder.READY) || l.startsWith("Exception")).findFirst().orElse("EOF");
+            assertEquals(PortHolder.READY, line.split(" ")[0], "the child opened the port");
+            assertTrue(RootLab.sh("ip", "link", "show", a).contains("xdp"), "the child's program is attached");
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hook, no close()
+            assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+        }
+        try (AfXdpPort again = new AfXdpPort("a", a, 1, pool, config(1));
+                AfXdpPort portB = new AfXdpPort("b", b, 1, pool, config(1))) {
+            send(portB, 0, testFrame(again.mac(), portB.mac(), 9, 64));
+            assertEquals(1, ofType(receive(again, l -> !ofType(l, TEST_ETHERTYPE).isEmpty(), 2000), TEST_ETHERTYPE).size());
+        }
+    }
 }
