@@ -394,4 +394,50 @@ class AfXdpPortIT {
             assertEquals(1, ofType(receive(again, l -> !ofType(l, TEST_ETHERTYPE).isEmpty(), 2000), TEST_ETHERTYPE).size());
         }
     }
+
+    /**
+     * Two ports on one pool share its UMEM: a frame received on one port leaves the other from the
+     * very buffer it arrived in (A -> B, forwarded by the test out of C -> D, another veth pair).
+     */
+    @Test
+    void aFrameReceivedOnOnePortLeavesAnotherFromTheSameBuffer() throws Exception {
+        String c = RootLab.linkName("wsa");
+        String d = RootLab.linkName("wsb");
+        RootLab.sh("ip", "link", "add", c, "type", "veth", "peer", "name", d);
+        try {
+            for (String end : List.of(c, d)) {
+                RootLab.sh("ip", "link", "set", end, "addrgenmode", "none");
+                RootLab.sh("ip", "link", "set", end, "up");
+            }
+            try (AfXdpPort portA = new AfXdpPort("a", a, 1, pool, config(1));
+                    AfXdpPort portB = new AfXdpPort("b", b, 1, pool, config(1));
+                    AfXdpPort portC = new AfXdpPort("c", c, 1, pool, config(1));
+                    AfXdpPort portD = new AfXdpPort("d", d, 1, pool, config(1))) {
+                int total = 1000;
+                Burst burst = new Burst();
+                List<Received> atD = new ArrayList<>();
+                long deadline = System.nanoTime() + 3_000_000_000L;
+                for (int seq = 0; seq < total; seq++) {
+                    send(portA, 0, testFrame(portD.mac(), portA.mac(), seq, 64 + seq));
+                }
+                while (ofType(atD, TEST_ETHERTYPE).size() < total && System.nanoTime() < deadline) {
+                    if (portB.rxBurst(0, burst, cache) > 0) {
+                        int first = burst.bufs[0];
+                        long start = pool.packetStart(first);
+                        portC.txBurst(0, burst, cache); // as received: same buffers, same offsets
+                        assertEquals(start, pool.packetStart(first), "C sends from where B received");
+                    }
+                    atD.addAll(receive(portD, l -> true, 0));
+                }
+                List<Received> frames = ofType(atD, TEST_ETHERTYPE);
+                assertEquals(total, frames.size());
+                for (int i = 0; i < total; i++) {
+                    assertArrayEquals(testFrame(portD.mac(), portA.mac(), i, 64 + i), frames.get(i).frame, "frame " + i);
+                }
+                assertEquals(total, portC.stats().txPackets());
+            }
+        } finally {
+            RootLab.run("ip", "link", "del", c);
+        }
+    }
 }
