@@ -95,8 +95,17 @@ final class XdpNetlink {
 
     /** Detaches the program attached in {@code current}'s mode; EBUSY when a BPF link holds it. */
     static void detach(int ifindex, String ifname, Attachment current) {
+        setProgram(ifindex, ifname, -1, current.modeFlags(), "detach XDP program id=" + current.progId());
+    }
+
+    /**
+     * Attaches ({@code progFd} >= 0) or detaches (-1) an XDP program the old way, without a link,
+     * as {@code ip link set dev X xdp ...} does. Wirespeed itself only detaches with it; the tests
+     * use it to play a foreign tool that left a program behind.
+     */
+    static void setProgram(int ifindex, String ifname, int progFd, int modeFlags, String what) {
         try (Arena a = Arena.ofConfined()) {
-            int attrs = 4 + 8 + 8; // IFLA_XDP { IFLA_XDP_FD = -1, IFLA_XDP_FLAGS = mode }
+            int attrs = 4 + 8 + 8; // IFLA_XDP { IFLA_XDP_FD, IFLA_XDP_FLAGS }
             MemorySegment req = a.allocate(NLMSG_HDR + IFINFOMSG + attrs);
             header(req, RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK, ifindex);
             int at = NLMSG_HDR + IFINFOMSG;
@@ -104,18 +113,17 @@ final class XdpNetlink {
             req.set(JAVA_SHORT, at + 2, (short) (IFLA_XDP | NLA_F_NESTED));
             req.set(JAVA_SHORT, at + 4, (short) 8);
             req.set(JAVA_SHORT, at + 6, (short) IFLA_XDP_FD);
-            req.set(JAVA_INT, at + 8, -1);
+            req.set(JAVA_INT, at + 8, progFd);
             req.set(JAVA_SHORT, at + 12, (short) 8);
             req.set(JAVA_SHORT, at + 14, (short) IFLA_XDP_FLAGS);
-            req.set(JAVA_INT, at + 16, current.modeFlags());
-            MemorySegment reply = exchange(a, req, "RTM_SETLINK detach XDP interface=" + ifname);
+            req.set(JAVA_INT, at + 16, modeFlags);
+            MemorySegment reply = exchange(a, req, "RTM_SETLINK " + what + " interface=" + ifname);
             if (reply.get(JAVA_SHORT, 4) != NLMSG_ERROR) {
                 throw new IllegalStateException("netlink RTM_SETLINK on " + ifname + ": no acknowledgement");
             }
             int error = reply.get(JAVA_INT, NLMSG_HDR);
             if (error != 0) {
-                throw new OsException("netlink", -error, "RTM_SETLINK detach XDP program id=" + current.progId()
-                        + " interface=" + ifname);
+                throw new OsException("netlink", -error, "RTM_SETLINK " + what + " interface=" + ifname);
             }
         }
     }

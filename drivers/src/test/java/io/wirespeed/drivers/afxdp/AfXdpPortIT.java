@@ -440,4 +440,35 @@ class AfXdpPortIT {
             RootLab.run("ip", "link", "del", c);
         }
     }
+
+    /**
+     * A program some other tool attached through netlink and left behind: refused by default with its
+     * name, detached when the config allows it, and after our port closes the interface is bare.
+     */
+    @Test
+    void aLeftoverNetlinkProgramIsRefusedOrReplacedAsConfigured() throws Exception {
+        int ifindex = io.wirespeed.core.os.Libc.ifNameToIndex(a);
+        int map = Bpf.createXskMap(1, "leftover_map");
+        int prog = Bpf.loadXdpProgram(RedirectProgram.instructions(map), RedirectProgram.LICENSE, "leftover_prog");
+        try {
+            XdpNetlink.setProgram(ifindex, a, prog, XdpMode.GENERIC.linkFlags, "attach test program");
+        } finally {
+            io.wirespeed.core.os.Libc.close(prog); // the netlink attachment keeps the program alive, as a crashed tool's would
+            io.wirespeed.core.os.Libc.close(map);
+        }
+        assertTrue(RootLab.sh("ip", "link", "show", a).contains("xdpgeneric"));
+        long socketsBefore = openSockets();
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> new AfXdpPort("a", a, 1, pool, config(1)));
+        assertTrue(refused.getMessage().contains("name=leftover_prog (generic)"), refused.getMessage());
+        assertEquals(socketsBefore, openSockets(), "sockets leaked");
+        assertTrue(RootLab.sh("ip", "link", "show", a).contains("xdpgeneric"), "refusing leaves the program alone");
+
+        try (AfXdpPort port = new AfXdpPort("a", a, 1, pool, config(1).withReplaceForeignProgram(true));
+                AfXdpPort portB = new AfXdpPort("b", b, 1, pool, config(1))) {
+            String link = RootLab.sh("ip", "link", "show", a);
+            assertFalse(link.contains("xdpgeneric"), link);
+            send(portB, 0, testFrame(port.mac(), portB.mac(), 5, 64));
+            assertEquals(1, ofType(receive(port, l -> !ofType(l, TEST_ETHERTYPE).isEmpty(), 2000), TEST_ETHERTYPE).size());
+        }
+    }
 }
