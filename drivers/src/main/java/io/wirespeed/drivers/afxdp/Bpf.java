@@ -152,7 +152,7 @@ final class Bpf {
         }
     }
 
-    /** The name of the loaded program with id {@code progId}, or "id N" when it cannot be read. */
+    /** The name of the loaded program with id {@code progId}, or "" when it cannot be read (it went away, or no CAP_SYS_ADMIN). */
     static String programName(int progId) {
         int fd;
         try (Arena a = Arena.ofConfined()) {
