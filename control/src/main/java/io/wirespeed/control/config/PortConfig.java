@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param txFile        pcap only: capture file that transmitted packets are written to
  * @param mac           override of the driver's own MAC address
  * @param vlans         802.1Q sub-interfaces on this port
+ * @param xdp           AF_XDP settings (defaults for other drivers)
  * @param exceptionPath whether a TAP device mirrors this port's addresses so the kernel answers what
  *                      the data plane does not handle (SSH, BGP, health checks)
  */
@@ -30,7 +31,8 @@ public record PortConfig(
         Optional<MacAddress> mac,
         List<Cidr> addresses,
         boolean exceptionPath,
-        List<VlanConfig> vlans) {
+        List<VlanConfig> vlans,
+        XdpOptions xdp) {
     public static final int DEFAULT_QUEUES = 1;
     public static final int DEFAULT_MTU = 1500;
     private static final Pattern NAME = Pattern.compile("[a-z0-9_.-]{1,15}");

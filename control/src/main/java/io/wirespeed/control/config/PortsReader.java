@@ -16,7 +16,9 @@ import java.util.Optional;
 /** Reads the {@code ports:} list, checking each port alone and the ports against each other. */
 final class PortsReader {
     private static final List<String> KEYS = List.of(
-            "name", "driver", "device", "rx_file", "tx_file", "queues", "mtu", "mac", "addresses", "exception_path", "vlans");
+            "name", "driver", "device", "rx_file", "tx_file", "queues", "mtu", "mac", "addresses", "exception_path", "vlans",
+            "xdp_mode", "zero_copy", "need_wakeup", "ring_size", "replace_xdp_program", "fallback");
+    private static final List<String> XDP_KEYS = List.of("xdp_mode", "zero_copy", "need_wakeup", "ring_size", "replace_xdp_program", "fallback");
     private static final List<String> VLAN_KEYS = List.of("id", "name", "mtu", "addresses");
     static final int MAX_QUEUES = 64, MIN_MTU = 68, MAX_MTU = 9000;
     /** IFNAMSIZ is 16 including the NUL. */
@@ -72,7 +74,43 @@ final class PortsReader {
         List<Cidr> cidrs = addresses(m, name);
         boolean exceptionPath = m.bool("exception_path", true);
         List<VlanConfig> vlans = vlans(m, name, mtu);
-        return new PortConfig(name, driver, device, rxFile, txFile, queues, mtu, mac, cidrs, exceptionPath, vlans);
+        XdpOptions xdp = xdp(m, driver);
+        return new PortConfig(name, driver, device, rxFile, txFile, queues, mtu, mac, cidrs, exceptionPath, vlans, xdp);
+    }
+
+    private static XdpOptions xdp(YamlMapping m, DriverKind driver) throws ConfigException {
+        if (driver != DriverKind.AFXDP) {
+            for (String key : XDP_KEYS) {
+                Optional<YamlField> f = m.optional(key);
+                if (f.isPresent()) {
+                    throw f.get().error(key + " is an afxdp setting (this port's driver is " + driver.configName() + ")");
+                }
+            }
+            return XdpOptions.DEFAULTS;
+        }
+        String mode = XdpOptions.DEFAULTS.mode();
+        Optional<YamlField> modeField = m.optional("xdp_mode");
+        if (modeField.isPresent()) {
+            mode = modeField.get().string("auto, native or generic");
+            if (!List.of("auto", "native", "generic").contains(mode)) {
+                throw modeField.get().error("unknown xdp_mode '" + YamlField.shorten(mode) + "' (expected one of: auto, native, generic)");
+            }
+        }
+        int ring = (int) m.integer("ring_size", 0, 1 << 16, 0);
+        if (ring != 0 && (ring < 64 || Integer.bitCount(ring) != 1)) {
+            throw m.optional("ring_size").get().error("ring size " + ring + " is not a power of two in 64..65536");
+        }
+        Optional<YamlField> fallbackField = m.optional("fallback");
+        boolean fallback = false;
+        if (fallbackField.isPresent()) {
+            String f = fallbackField.get().string("afpacket or none");
+            if (!f.equals("afpacket") && !f.equals("none")) {
+                throw fallbackField.get().error("unknown fallback '" + YamlField.shorten(f) + "' (expected afpacket or none)");
+            }
+            fallback = f.equals("afpacket");
+        }
+        return new XdpOptions(mode, m.bool("zero_copy", false), m.bool("need_wakeup", true), ring,
+                m.bool("replace_xdp_program", false), fallback);
     }
 
     private List<VlanConfig> vlans(YamlMapping m, String portName, int portMtu) throws ConfigException {

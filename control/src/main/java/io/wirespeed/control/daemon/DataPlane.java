@@ -90,8 +90,10 @@ public final class DataPlane implements AutoCloseable {
         ports = new Port[pcs.size()];
         taps = new TapPort[pcs.size()];
         boolean[] exception = new boolean[pcs.size()];
+        int xdpQueues = pcs.stream().filter(c -> c.driver() == io.wirespeed.control.config.DriverKind.AFXDP)
+                .mapToInt(PortConfig::queues).sum();
         for (int i = 0; i < pcs.size(); i++) {
-            Port p = PortOpener.open(pcs.get(i), i);
+            Port p = PortOpener.open(pcs.get(i), i, pool, xdpQueues);
             opened.add(p);
             ports[i] = p;
             if (p.txQueues() < cores.size()) {

@@ -31,10 +31,15 @@ class RouterIT {
 
     @BeforeAll
     static void start() throws IOException {
+        startWith("afpacket");
+    }
+
+    /** Lab up, daemon up with every port on {@code driver}; subclasses run the same tests on another driver. */
+    static void startWith(String driver) throws IOException {
         Lab.requireRootAndNetns();
         lab = Lab.up();
         socket = Path.of("/run/wirespeed/it-" + lab.prefix() + ".sock");
-        Path config = writeConfig(lab, socket, "afpacket", 1);
+        Path config = writeConfig(lab, socket, driver, 1);
         daemon = DaemonProcess.start(lab.lb(), config, socket);
         cli = new WsctlCli(socket);
     }

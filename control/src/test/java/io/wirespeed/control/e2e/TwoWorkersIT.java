@@ -27,12 +27,16 @@ class TwoWorkersIT {
 
     @BeforeAll
     static void start() throws IOException {
+        startWith("afpacket");
+    }
+
+    static void startWith(String driver) throws IOException {
         lab = Lab.upWithQueues(2);
         socket = Path.of("/run/wirespeed/it2-" + lab.prefix() + ".sock");
         String yaml = Files.readString(Lab.repoRoot().resolve("lab/wirespeed-lab.yaml"))
                 .replace("/run/wirespeed/lab.sock", socket.toString())
                 .replace("workers: {cores: [0]}", "workers: {cores: [0, 1]}")
-                .replace("driver: afpacket,", "driver: afpacket, queues: 2,");
+                .replace("driver: afpacket,", "driver: " + driver + ", queues: 2,");
         Path config = Lab.logDir().resolve("wirespeed2-" + lab.prefix() + ".yaml");
         Files.writeString(config, yaml);
         daemon = DaemonProcess.start(lab.lb(), config, socket);
