@@ -3,6 +3,7 @@ package io.wirespeed.lb.sched;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * A service's destinations flattened into arrays, validated once on the control plane and shared
@@ -56,7 +57,7 @@ final class DestinationSet {
 
     /** Indices of the destinations with a weight, sorted by key: an order every node agrees on. */
     int[] weightedByKey() {
-        return java.util.stream.IntStream.range(0, size)
+        return IntStream.range(0, size)
                 .filter(i -> weight[i] > 0)
                 .boxed()
                 .sorted((a, b) -> key[a].compareTo(key[b]))
