@@ -1,0 +1,415 @@
+package io.wirespeed.lb.conn;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import io.wirespeed.core.timer.TimerWheel;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.security.SecureRandom;
+import java.util.function.Consumer;
+
+/**
+ * One worker's connection table: a fixed number of connection entries, each indexed under both of
+ * its tuples (client to virtual address, and the reply tuple: server to client for NAT and DR,
+ * server to local address for FNAT), with an idle timer per connection and the IPVS TCP state
+ * machine. Owned by one worker thread: nothing here is thread safe, and the control plane reads it
+ * only through {@link #copyEntries} run by the worker.
+ *
+ * <p>Memory is one off-heap segment sized at construction (entries, index slots, free-id stack)
+ * and never grows; the timer wheel's arrays are sized once too. A full table refuses new
+ * connections ({@link #insert} returns -1): established ones are never evicted. Every per-packet
+ * method allocates nothing and does not throw for ids that {@link #lookup} or {@link #insert}
+ * returned.
+ *
+ * <p>A <em>ref</em> names one tuple of a connection: {@code conn << 1 | direction}, with
+ * {@link #ORIGINAL} the client's direction and {@link #REPLY} the server's. Connection ids are
+ * {@code 0..capacity-1} and double as timer ids.
+ */
+public final class ConnTable implements AutoCloseable {
+    public static final int ORIGINAL = 0;
+    public static final int REPLY = 1;
+
+    /** Timer resolution: timeouts are seconds, a millisecond is plenty and keeps the wheel shallow. */
+    public static final long TICK_NANOS = 1_000_000L;
+
+    private final int capacity;
+    private final Arena arena;
+    private final MemorySegment memory;
+    private final ConnEntries entries;
+    private final TupleIndex index;
+    private final MemorySegment freeIds;
+    private final TupleHash hash;
+    private final TimerWheel timers;
+    private final TimerWheel.Expiry onTimer = this::timedOut;
+    private final ExpiryListener listener;
+    private ConnTimeouts timeouts;
+    private int freeTop;
+    private int size;
+
+    private long refusedFull;
+    private long refusedDuplicate;
+    private long refusedProbeLimit;
+
+    /** A table whose hash key comes from {@link SecureRandom}, as every production table's must. */
+    public ConnTable(int capacity, ConnTimeouts timeouts, ExpiryListener listener, long nowNanos) {
+        this(capacity, timeouts, listener, nowNanos, randomKey(), randomKey());
+    }
+
+    /** A table with a chosen hash key: for tests that need to reproduce collisions. */
+    ConnTable(int capacity, ConnTimeouts timeouts, ExpiryListener listener, long nowNanos, long k0, long k1) {
+        if (capacity < 1 || capacity > TimerWheel.MAX_CAPACITY) {
+            throw new IllegalArgumentException("connection table capacity must be in 1.." + TimerWheel.MAX_CAPACITY
+                    + ", got " + capacity);
+        }
+        if (timeouts == null || listener == null) {
+            throw new IllegalArgumentException("connection table needs timeouts and an expiry listener");
+        }
+        this.capacity = capacity;
+        this.timeouts = timeouts;
+        this.listener = listener;
+        int slotCount = TupleIndex.slotCount(capacity);
+        long entryBytes = (long) capacity * ConnEntries.ENTRY_BYTES;
+        long slotBytes = (long) slotCount * Long.BYTES;
+        long freeBytes = (long) capacity * Integer.BYTES;
+        this.arena = Arena.ofShared(); // built by the control thread, used and closed by others
+        try {
+            this.memory = arena.allocate(entryBytes + slotBytes + freeBytes, 64);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            throw new IllegalArgumentException("cannot allocate a connection table of " + capacity + " entries ("
+                    + (entryBytes + slotBytes + freeBytes) + " bytes off-heap)", e);
+        }
+        this.entries = new ConnEntries(memory.asSlice(0, entryBytes));
+        this.index = new TupleIndex(memory.asSlice(entryBytes, slotBytes), slotCount, entries);
+        this.freeIds = memory.asSlice(entryBytes + slotBytes, freeBytes);
+        for (int i = 0; i < capacity; i++) {
+            freeIds.setAtIndex(JAVA_INT, i, capacity - 1 - i); // pops 0, 1, 2... first
+        }
+        this.freeTop = capacity;
+        this.hash = new TupleHash(k0, k1);
+        this.timers = new TimerWheel(capacity, TICK_NANOS, nowNanos);
+    }
+
+    // ---- refs ----------------------------------------------------------------------------------
+
+    public static int conn(int ref) { return ref >>> 1; }
+
+    public static int direction(int ref) { return ref & 1; }
+
+    public static int ref(int conn, int direction) { return conn << 1 | direction; }
+
+    // ---- size ----------------------------------------------------------------------------------
+
+    public int capacity() { return capacity; }
+
+    public int size() { return size; }
+
+    /** Bytes of off-heap memory the table holds: constant from construction to close. */
+    public long memoryBytes() { return memory.byteSize(); }
+
+    /** Inserts refused because every entry was in use. */
+    public long refusedFull() { return refusedFull; }
+
+    /** Inserts refused because one of the tuples already belongs to a connection. */
+    public long refusedDuplicate() { return refusedDuplicate; }
+
+    /** Inserts refused because the probe bound was hit: a sign of a hash-flooding attempt. */
+    public long refusedProbeLimit() { return refusedProbeLimit; }
+
+    public ConnTimeouts timeouts() { return timeouts; }
+
+    /** Swaps the timeouts (on the worker, e.g. from its mailbox); each connection picks them up at its next packet. */
+    public void timeouts(ConnTimeouts newTimeouts) {
+        if (newTimeouts == null) {
+            throw new IllegalArgumentException("connection timeouts must not be null");
+        }
+        this.timeouts = newTimeouts;
+    }
+
+    // ---- lookup, insert, expire ----------------------------------------------------------------
+
+    /** The ref of the connection one of whose tuples is {@code key}, or -1. */
+    public int lookup(ConnKey key) {
+        return index.find(hash(key), key);
+    }
+
+    /**
+     * Adds a connection under both tuples, in {@code state} with {@code flags} (a {@link ConnFlags}
+     * mode and bits; {@code NO_OUTPUT} is added for DR and TUN), its timer armed with the state's
+     * timeout. Returns its id, or -1 when the table is full, a tuple is taken, or the probe bound is
+     * hit (each counted). Destination, service and the other fields start at 0.
+     */
+    public int insert(ConnKey original, ConnKey reply, int state, int flags, long nowNanos) {
+        if (freeTop == 0) {
+            refusedFull++;
+            return -1;
+        }
+        int conn = freeIds.getAtIndex(JAVA_INT, freeTop - 1);
+        int originalRef = ref(conn, ORIGINAL);
+        int replyRef = ref(conn, REPLY);
+        entries.writeTuple(originalRef, original);
+        entries.writeTuple(replyRef, reply);
+        long originalHash = hash(original);
+        int result = index.insert(originalHash, originalRef, original);
+        if (result == TupleIndex.OK) {
+            result = index.insert(hash(reply), replyRef, reply);
+            if (result != TupleIndex.OK) {
+                index.remove(originalHash, originalRef);
+            }
+        }
+        if (result != TupleIndex.OK) {
+            if (result == TupleIndex.DUPLICATE) {
+                refusedDuplicate++;
+            } else {
+                refusedProbeLimit++;
+            }
+            entries.clear(conn);
+            return -1;
+        }
+        freeTop--;
+        size++;
+        int mode = flags & ConnFlags.MODE_MASK;
+        int initialFlags = (flags & ConnFlags.PUBLIC_MASK) | ConnFlags.IN_USE
+                | (ConnFlags.isOneArmed(mode) ? ConnFlags.NO_OUTPUT : 0);
+        entries.flags(conn, initialFlags);
+        entries.state(conn, state);
+        entries.intAt(conn, ConnEntries.DEST, 0);
+        entries.intAt(conn, ConnEntries.SERVICE, 0);
+        entries.intAt(conn, ConnEntries.SEQ_DELTA, 0);
+        entries.intAt(conn, ConnEntries.SEQ_DELTA + 4, 0);
+        entries.longAt(conn, ConnEntries.PACKETS, 0);
+        entries.longAt(conn, ConnEntries.BYTES, 0);
+        entries.longAt(conn, ConnEntries.LAST_ACTIVITY, nowNanos);
+        timers.schedule(conn, nowNanos + timeouts.nanos(state));
+        return conn;
+    }
+
+    /**
+     * Ends a connection now (server removed, RST answered, flush): the listener is called, then the
+     * entry is freed. False if {@code conn} is not in use.
+     */
+    public boolean expire(int conn) {
+        if (!inUse(conn)) {
+            return false;
+        }
+        timers.cancel(conn);
+        try {
+            listener.onExpire(conn);
+        } finally {
+            free(conn);
+        }
+        return true;
+    }
+
+    /** Fires the timeouts due by {@code nowNanos}; call once per worker loop. Returns how many expired. */
+    public int advance(long nowNanos) {
+        return timers.advance(nowNanos, onTimer);
+    }
+
+    private void timedOut(int conn) {
+        try {
+            listener.onExpire(conn);
+        } finally {
+            free(conn);
+        }
+    }
+
+    private void free(int conn) {
+        if (!inUse(conn)) {
+            return; // the listener expired it itself
+        }
+        int originalRef = ref(conn, ORIGINAL);
+        int replyRef = ref(conn, REPLY);
+        index.remove(entries.hashTuple(hash, originalRef), originalRef);
+        index.remove(entries.hashTuple(hash, replyRef), replyRef);
+        entries.clear(conn);
+        freeIds.setAtIndex(JAVA_INT, freeTop++, conn);
+        size--;
+    }
+
+    // ---- per packet ----------------------------------------------------------------------------
+
+    /**
+     * Accounts a TCP segment of {@code bytes} on the tuple {@code ref} (as {@link #lookup} returned
+     * it): moves the state by the IPVS tables, counts, and re-arms the timer with the new state's
+     * timeout. Returns the {@link StateChange} for the destination counters.
+     */
+    public int updateTcp(int ref, int tcpFlags, int bytes, long nowNanos) {
+        int conn = conn(ref);
+        int flags = entries.flags(conn);
+        int direction;
+        if (direction(ref) == REPLY) {
+            direction = TcpStateMachine.OUTPUT;
+            if ((flags & ConnFlags.NO_OUTPUT) != 0) {
+                entries.flags(conn, flags & ~ConnFlags.NO_OUTPUT); // replies do pass here after all
+            }
+        } else {
+            direction = (flags & ConnFlags.NO_OUTPUT) != 0 ? TcpStateMachine.INPUT_ONLY : TcpStateMachine.INPUT;
+        }
+        int oldState = entries.state(conn);
+        int newState = TcpStateMachine.next(oldState, direction, tcpFlags);
+        if (newState != oldState) {
+            entries.state(conn, newState);
+        }
+        touch(conn, newState, bytes, nowNanos);
+        return StateChange.of(oldState, newState);
+    }
+
+    /** Accounts a UDP or ICMP packet (or any packet that does not move the state) and refreshes the timer. */
+    public void update(int ref, int bytes, long nowNanos) {
+        int conn = conn(ref);
+        touch(conn, entries.state(conn), bytes, nowNanos);
+    }
+
+    /** Forces a state (synproxy, LISTEN templates) and re-arms the timer for it. Returns the change. */
+    public int setState(int conn, int state, long nowNanos) {
+        if (state < 0 || state >= ConnState.COUNT) {
+            throw new IllegalArgumentException("connection state " + state + " out of range");
+        }
+        int oldState = entries.state(conn);
+        entries.state(conn, state);
+        timers.schedule(conn, nowNanos + timeouts.nanos(state));
+        return StateChange.of(oldState, state);
+    }
+
+    private void touch(int conn, int state, int bytes, long nowNanos) {
+        entries.longAt(conn, ConnEntries.PACKETS, entries.longAt(conn, ConnEntries.PACKETS) + 1);
+        entries.longAt(conn, ConnEntries.BYTES, entries.longAt(conn, ConnEntries.BYTES) + bytes);
+        entries.longAt(conn, ConnEntries.LAST_ACTIVITY, nowNanos);
+        timers.schedule(conn, nowNanos + timeouts.nanos(state));
+    }
+
+    // ---- fields by id --------------------------------------------------------------------------
+
+    public boolean inUse(int conn) {
+        return conn >= 0 && conn < capacity && (entries.flags(conn) & ConnFlags.IN_USE) != 0;
+    }
+
+    public int state(int conn) { return entries.state(conn); }
+
+    /** Flags as {@link ConnFlags} defines them (the table's own bits masked off). */
+    public int flags(int conn) { return entries.flags(conn) & ConnFlags.PUBLIC_MASK; }
+
+    /** Sets flag bits (e.g. {@link ConnFlags#TOA_SENT}); the mode and other bits stay. */
+    public void addFlags(int conn, int bits) {
+        entries.flags(conn, entries.flags(conn) | (bits & ConnFlags.PUBLIC_MASK & ~ConnFlags.MODE_MASK));
+    }
+
+    public void clearFlags(int conn, int bits) {
+        entries.flags(conn, entries.flags(conn) & ~(bits & ConnFlags.PUBLIC_MASK & ~ConnFlags.MODE_MASK));
+    }
+
+    public int destination(int conn) { return entries.intAt(conn, ConnEntries.DEST); }
+    public void destination(int conn, int destIndex) { entries.intAt(conn, ConnEntries.DEST, destIndex); }
+
+    public int service(int conn) { return entries.intAt(conn, ConnEntries.SERVICE); }
+    public void service(int conn, int serviceId) { entries.intAt(conn, ConnEntries.SERVICE, serviceId); }
+
+    /** The sequence number delta applied to segments going in {@code direction} (ORIGINAL or REPLY). */
+    public int seqDelta(int conn, int direction) { return entries.intAt(conn, ConnEntries.SEQ_DELTA + 4 * direction); }
+    public void seqDelta(int conn, int direction, int delta) {
+        entries.intAt(conn, ConnEntries.SEQ_DELTA + 4 * direction, delta);
+    }
+
+    public long packets(int conn) { return entries.longAt(conn, ConnEntries.PACKETS); }
+    public long bytes(int conn) { return entries.longAt(conn, ConnEntries.BYTES); }
+    public long lastActivity(int conn) { return entries.longAt(conn, ConnEntries.LAST_ACTIVITY); }
+
+    /** When the idle timer fires, or {@link TimerWheel#NOT_SCHEDULED}. */
+    public long deadline(int conn) { return timers.deadline(conn); }
+
+    public int protocol(int conn, int direction) {
+        return (int) (entries.tupleWord(conn, direction, ConnEntries.META) >>> 32);
+    }
+
+    public long srcHi(int conn, int direction) { return entries.tupleWord(conn, direction, ConnEntries.SRC_HI); }
+    public long srcLo(int conn, int direction) { return entries.tupleWord(conn, direction, ConnEntries.SRC_LO); }
+    public long dstHi(int conn, int direction) { return entries.tupleWord(conn, direction, ConnEntries.DST_HI); }
+    public long dstLo(int conn, int direction) { return entries.tupleWord(conn, direction, ConnEntries.DST_LO); }
+
+    public int srcPort(int conn, int direction) {
+        return (int) (entries.tupleWord(conn, direction, ConnEntries.META) >>> 16) & 0xFFFF;
+    }
+
+    public int dstPort(int conn, int direction) {
+        return (int) entries.tupleWord(conn, direction, ConnEntries.META) & 0xFFFF;
+    }
+
+    /** IPv4 address of a v4 tuple's source (the low 32 bits of the mapped address). */
+    public int srcV4(int conn, int direction) { return (int) srcLo(conn, direction); }
+    public int dstV4(int conn, int direction) { return (int) dstLo(conn, direction); }
+
+    /** FNAT: the local address is the reply tuple's destination, the port the server answers to. */
+    public int localPort(int conn) { return dstPort(conn, REPLY); }
+
+    /** Copies one tuple into {@code out} (reused by the caller). */
+    public ConnKey tuple(int conn, int direction, ConnKey out) {
+        return out.setV6(protocol(conn, direction), srcHi(conn, direction), srcLo(conn, direction),
+                srcPort(conn, direction), dstHi(conn, direction), dstLo(conn, direction), dstPort(conn, direction));
+    }
+
+    // ---- control plane -------------------------------------------------------------------------
+
+    /**
+     * Copies up to {@code max} connections with ids from {@code from} on into {@code visitor}, in id
+     * order, and returns the id to continue from, or -1 when the end of the table was reached. Run
+     * by the worker (its mailbox) so each entry is read whole between two packets; a listing in
+     * several calls may miss or repeat connections that came and went between calls, as
+     * {@code /proc/net/ip_vs_conn} may. Allocates one {@link ConnInfo} per connection: control path.
+     */
+    public int copyEntries(int from, int max, long nowNanos, Consumer<ConnInfo> visitor) {
+        if (from < 0 || max < 1) {
+            throw new IllegalArgumentException("copyEntries needs from >= 0 and max >= 1, got from=" + from + " max=" + max);
+        }
+        int conn = from;
+        int copied = 0;
+        while (conn < capacity && copied < max) {
+            if (inUse(conn)) {
+                visitor.accept(info(conn, nowNanos));
+                copied++;
+            }
+            conn++;
+        }
+        return conn < capacity ? conn : -1;
+    }
+
+    private ConnInfo info(int conn, long nowNanos) {
+        long deadline = timers.deadline(conn);
+        return new ConnInfo(conn, protocol(conn, ORIGINAL), state(conn), flags(conn),
+                endpoint(conn, ORIGINAL, true), endpoint(conn, ORIGINAL, false),
+                endpoint(conn, REPLY, true), endpoint(conn, REPLY, false),
+                destination(conn), service(conn), packets(conn), bytes(conn),
+                deadline == TimerWheel.NOT_SCHEDULED ? 0 : Math.max(0, deadline - nowNanos));
+    }
+
+    private ConnInfo.Endpoint endpoint(int conn, int direction, boolean source) {
+        return source
+                ? new ConnInfo.Endpoint(srcHi(conn, direction), srcLo(conn, direction), srcPort(conn, direction))
+                : new ConnInfo.Endpoint(dstHi(conn, direction), dstLo(conn, direction), dstPort(conn, direction));
+    }
+
+    /** Frees the off-heap memory; the table must not be used afterwards. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+
+    // ---- internals -----------------------------------------------------------------------------
+
+    private long hash(ConnKey k) {
+        return hash.hash(k.srcHi, k.srcLo, k.dstHi, k.dstLo, k.meta());
+    }
+
+    /** Tuple displacement from its home slot, for tests of the probe bound. */
+    int displacement(int ref) {
+        return index.displacement(entries.hashTuple(hash, ref), ref);
+    }
+
+    private static long randomKey() {
+        return Holder.RANDOM.nextLong();
+    }
+
+    private static final class Holder {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
+}
