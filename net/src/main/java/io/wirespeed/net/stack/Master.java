@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Logger;
 
 /**
  * The master (control lcore): the one thread that runs ARP/ND and neighbour ageing, the exception
@@ -31,7 +30,6 @@ import java.util.logging.Logger;
  * {@link #call}. It sleeps in poll(2) on the TAP fds and an eventfd when there is nothing to do.
  */
 public final class Master implements Runnable {
-    private static final Logger LOG = Logger.getLogger(Master.class.getName());
     private static final long TICK_NANOS = 100_000_000L;
 
     private final NetStack stack;
@@ -269,9 +267,5 @@ public final class Master implements Runnable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    public static void logStart(int workers) {
-        LOG.info("event=master_start workers=" + workers);
     }
 }

@@ -17,7 +17,6 @@ public final class SlowPath {
     public static final int RESOLVE6 = 4;
     /** For the kernel (TAP of the input port). */
     public static final int EXCEPTION = 5;
-    /** ARP/NA the master should also show the kernel. */
 
     public static int reason(int flags) { return (flags & REASON_MASK) >>> REASON_SHIFT; }
 

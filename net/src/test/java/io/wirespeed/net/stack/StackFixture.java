@@ -1,6 +1,5 @@
 package io.wirespeed.net.stack;
 
-import io.wirespeed.core.Burst;
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.core.pool.PoolCache;
 import io.wirespeed.core.ring.SpscIntRing;
@@ -12,7 +11,6 @@ import io.wirespeed.drivers.Port;
 import io.wirespeed.drivers.memory.MemoryPort;
 import io.wirespeed.net.addr.Ip4;
 import io.wirespeed.net.addr.Ip6;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -138,16 +136,10 @@ public final class StackFixture implements AutoCloseable {
         control.addNeighbour("port" + port, Ip4.format(ip), mac);
     }
 
-    public static List<byte[]> list(byte[]... frames) {
-        return new ArrayList<>(List.of(frames));
-    }
-
     @Override
     public void close() {
         waiter.close();
         stack.routes().close();
         pool.close();
     }
-
-    static Burst burst() { return new Burst(); }
 }
