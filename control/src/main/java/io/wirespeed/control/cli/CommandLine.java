@@ -17,12 +17,13 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
     static final String SOCKET_ENV = "WIRESPEED_SOCKET";
     static final String USAGE = """
             Usage: wsctl [OPTIONS] OBJECT COMMAND
-            where  OBJECT := { ip | stats | worker | pool | help }
+            where  OBJECT := { ip | lb | stats | worker | pool | help }
                    OPTIONS := { -s SOCKET | -j | -h }
                    -s SOCKET  control socket of the daemon (default: $WIRESPEED_SOCKET or %s)
                    -j         print the daemon's reply as JSON
             Commands:
                    wsctl ip [-4|-6] { link | address | route | neigh } ...   (wsctl ip help)
+                   wsctl lb IPVSADM-OPTIONS                                 (wsctl lb -h)
                    wsctl stats [drops]
                    wsctl worker stats
                    wsctl pool""".formatted(ControlConfig.DEFAULT_SOCKET);
@@ -56,6 +57,7 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
         String object = t.next();
         Parsed parsed = switch (object) {
             case "ip" -> ip(t, options);
+            case "lb" -> lb(t);
             case "stats" -> stats(t);
             case "worker" -> single(t, "stats", "worker.stats", WORKER_USAGE);
             case "pool" -> t.hasNext() ? help(t, POOL_USAGE) : call("pool");
@@ -89,6 +91,15 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
             }
         }
         return new IpCommandParser(family).parse(t);
+    }
+
+    /** {@code lb ...}: the rest of the line is ipvsadm's, parsed by {@link LbCommandParser}. */
+    private static Parsed lb(Tokens t) {
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        while (t.hasNext()) {
+            rest.add(t.next());
+        }
+        return new Parsed.Lb(rest);
     }
 
     /** Global options, collected before the command they apply to is known. */

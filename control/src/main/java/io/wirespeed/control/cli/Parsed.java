@@ -5,6 +5,9 @@ sealed interface Parsed {
     /** Ask the daemon. */
     record Call(CliRequest request) implements Parsed {}
 
+    /** {@code wsctl lb ...}: ipvsadm's command line, run by {@link LbCli}. */
+    record Lb(java.util.List<String> args) implements Parsed {}
+
     /** Print this usage text and succeed, without contacting the daemon. */
     record Help(String text) implements Parsed {}
 }

@@ -4,6 +4,7 @@ import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.ControlClient;
 import io.wirespeed.control.api.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -38,6 +39,11 @@ public final class Wsctl {
 
     /** Runs one command line; returns the exit code instead of exiting, so tests can call it. */
     public int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.in, out, err);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, reading {@code wsctl lb -R}'s rules from {@code in}. */
+    public int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         CommandLine line;
         try {
             line = CommandLine.parse(args, env);
@@ -48,6 +54,9 @@ public final class Wsctl {
         if (line.parsed() instanceof Parsed.Help help) {
             out.println(help.text());
             return EXIT_OK;
+        }
+        if (line.parsed() instanceof Parsed.Lb lb) {
+            return new LbCli(line.socket(), timeout, line.json()).run(lb.args(), in, out, err);
         }
         CliRequest request = line.request();
         Object data;

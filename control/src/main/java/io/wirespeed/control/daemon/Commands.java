@@ -9,5 +9,6 @@ public final class Commands {
     public static void registerAll(CommandRegistry registry, DataPlane dp) {
         new IpCommands(dp).register(registry);
         new StatsCommands(dp).register(registry);
+        new LbCommands(dp.lbServices()).register(registry);
     }
 }

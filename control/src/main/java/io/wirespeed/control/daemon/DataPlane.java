@@ -55,6 +55,7 @@ public final class DataPlane implements AutoCloseable {
     private PoolCache[] caches;
     private PoolCache masterCache;
     private int[][][] assignment;
+    private io.wirespeed.lb.service.ServiceTable lbServices;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
@@ -76,6 +77,7 @@ public final class DataPlane implements AutoCloseable {
         long t0 = System.nanoTime();
         List<Integer> cores = config.workers().cores();
         checkCores(cores);
+        lbServices = new io.wirespeed.lb.service.ServiceTable(cores.size(), true);
         PoolConfig pc = config.pool();
         PoolBacking.Request req = switch (pc.hugepages()) {
             case AUTO -> PoolBacking.Request.HUGEPAGES_PREFERRED;
@@ -246,6 +248,8 @@ public final class DataPlane implements AutoCloseable {
     }
 
     public NetControl control() { return control; }
+    /** The load balancer's virtual services (wsctl lb, config {@code services:}). */
+    public io.wirespeed.lb.service.ServiceTable lbServices() { return lbServices; }
     public NetStack stack() { return stack; }
     public Master master() { return master; }
     public PacketPool pool() { return pool; }

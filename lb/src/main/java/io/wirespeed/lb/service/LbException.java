@@ -1,0 +1,29 @@
+package io.wirespeed.lb.service;
+
+import java.io.Serial;
+
+/**
+ * A service-table change the table refuses. Where ipvsadm has words for the situation the message is
+ * exactly ipvsadm's (its libipvs error table), so operators' scripts that match on them keep working.
+ */
+public final class LbException extends Exception {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    public static final String SERVICE_EXISTS = "Service already exists";
+    public static final String NO_SUCH_SERVICE = "No such service";
+    public static final String SERVICE_NOT_DEFINED = "Service not defined";
+    public static final String DEST_EXISTS = "Destination already exists";
+    public static final String NO_SUCH_DEST = "No such destination";
+    public static final String SCHEDULER_NOT_FOUND = "Scheduler or persistence engine not found";
+    public static final String INVALID_OPERATION =
+            "Invalid operation.  Possibly wrong module version, address not unicast, ...";
+    public static final String WRONG_FAMILY = "Operation not supported with specified address family";
+    public static final String LADDR_EXISTS = "Local address already exists";
+    public static final String NO_SUCH_LADDR = "No such Local address";
+    public static final String ZERO_PORT = "Zero port specified for non-persistent service";
+
+    public LbException(String message) {
+        super(message);
+    }
+}
