@@ -104,8 +104,14 @@ public final class Daemon {
         }, "ws-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         LOG.info("event=ready socket=" + config.control().socket());
+        long nextRate = System.nanoTime();
         try {
             while (!stop.await(500, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                if (now - nextRate >= 0) {
+                    dp.lbServices().estimateRates(now); // `wsctl lb -L --rate`: IPVS's 2 s estimator
+                    nextRate = now + 2_000_000_000L;
+                }
                 Worker failed = dp.failedWorker();
                 if (failed != null) {
                     LOG.severe("event=worker_failed worker=" + failed.name() + " error=\"" + failed.failure() + "\"");

@@ -18,6 +18,7 @@ import io.wirespeed.core.worker.Waiter;
 import io.wirespeed.core.worker.Worker;
 import io.wirespeed.drivers.Port;
 import io.wirespeed.drivers.tap.TapPort;
+import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.net.addr.Ip4;
 import io.wirespeed.net.addr.Ip6;
 import io.wirespeed.net.stack.Master;
@@ -55,7 +56,7 @@ public final class DataPlane implements AutoCloseable {
     private PoolCache[] caches;
     private PoolCache masterCache;
     private int[][][] assignment;
-    private io.wirespeed.lb.service.ServiceTable lbServices;
+    private ServiceTable lbServices;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
@@ -77,7 +78,7 @@ public final class DataPlane implements AutoCloseable {
         long t0 = System.nanoTime();
         List<Integer> cores = config.workers().cores();
         checkCores(cores);
-        lbServices = new io.wirespeed.lb.service.ServiceTable(cores.size(), true);
+        lbServices = new ServiceTable(cores.size(), true);
         PoolConfig pc = config.pool();
         PoolBacking.Request req = switch (pc.hugepages()) {
             case AUTO -> PoolBacking.Request.HUGEPAGES_PREFERRED;
@@ -249,7 +250,8 @@ public final class DataPlane implements AutoCloseable {
 
     public NetControl control() { return control; }
     /** The load balancer's virtual services (wsctl lb, config {@code services:}). */
-    public io.wirespeed.lb.service.ServiceTable lbServices() { return lbServices; }
+    /** Virtual services and real servers (`wsctl lb`); the data path reads its snapshots. */
+    public ServiceTable lbServices() { return lbServices; }
     public NetStack stack() { return stack; }
     public Master master() { return master; }
     public PacketPool pool() { return pool; }

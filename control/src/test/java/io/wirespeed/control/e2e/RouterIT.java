@@ -194,6 +194,23 @@ class RouterIT {
 
     @Test
     @Order(9)
+    void lbServicesAreManagedLikeIpvsadm() {
+        wsctlOk("lb", "-A", "-t", "198.18.0.100:80", "-s", "wrr");
+        wsctlOk("lb", "-a", "-t", "198.18.0.100:80", "-r", "198.19.0.11:80", "-m", "-w", "2");
+        wsctlOk("lb", "-a", "-t", "198.18.0.100:80", "-r", "198.19.0.12:80", "-m", "-w", "1");
+        String list = wsctlOk("lb", "-L", "-n");
+        assertTrue(list.contains("TCP  198.18.0.100:80 wrr") && list.contains("-> 198.19.0.11:80") && list.contains("Masq    2"), list);
+        CommandResult again = wsctl("lb", "-A", "-t", "198.18.0.100:80", "-s", "rr");
+        assertFalse(again.ok());
+        assertTrue(again.stderr().contains("Service already exists"), again.describe());
+        String saved = wsctlOk("lb", "-S", "-n");
+        assertTrue(saved.contains("-A -t 198.18.0.100:80 -s wrr"), saved);
+        wsctlOk("lb", "-C");
+        assertFalse(wsctlOk("lb", "-L", "-n").contains("198.18.0.100"));
+    }
+
+    @Test
+    @Order(10)
     void sigtermStopsCleanlyAndRemovesTheTaps() {
         assertEquals(0, daemon.stop(), "exit status after SIGTERM:\n" + daemon.logTail(20));
         String links = lab.execOk(lab.lb(), "ip", "-o", "link").stdout();
