@@ -26,6 +26,16 @@ final class Pacer {
         return (int) Math.max(1, Math.min(maxBurst, perGap));
     }
 
+    /**
+     * How many packets the token bucket may save up: one burst, or what 10 ms of the rate earns
+     * (at most 512, the tx ring's size), whichever is more. A sender that overslept (parkNanos on a
+     * busy machine can oversleep by milliseconds) then catches up instead of silently falling short
+     * of the rate, without ever flooding more than the ring takes.
+     */
+    static int depthFor(long ratePps, int burst) {
+        return (int) Math.max(burst, Math.min(ratePps / 100, 512));
+    }
+
     /** Waits until {@code deadline} (a System.nanoTime value). */
     static void waitUntil(long deadline) {
         long left = deadline - System.nanoTime();

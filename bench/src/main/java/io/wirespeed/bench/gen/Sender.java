@@ -83,7 +83,7 @@ final class Sender implements Runnable {
         int batch = options.burst() > 0 ? options.burst()
                 : options.flatOut() ? Burst.MAX : Pacer.burstFor(options.ratePps(), Burst.MAX);
         long start = System.nanoTime();
-        TokenBucket bucket = options.flatOut() ? null : new TokenBucket(options.ratePps(), batch, start);
+        TokenBucket bucket = options.flatOut() ? null : new TokenBucket(options.ratePps(), Pacer.depthFor(options.ratePps(), batch), start);
         long warmupEnd = start + (long) (options.warmupS() * 1e9);
         long durationNanos = (long) (options.durationS() * 1e9);
         long limit = options.count() > 0 ? options.count() : GenOptions.MAX_PACKETS;

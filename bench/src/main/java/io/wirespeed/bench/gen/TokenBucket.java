@@ -2,8 +2,8 @@ package io.wirespeed.bench.gen;
 
 /**
  * Rate control for the sender: a token bucket that earns {@code rate} packet tokens per second and
- * holds at most one burst, so a sender that fell behind (a GC pause, a descheduled thread) catches
- * up by one burst, not by a flood. Pure arithmetic on the caller's clock readings, so tests can
+ * holds at most {@code depth} packets, so a sender that fell behind (a GC pause, a descheduled
+ * thread) catches up by that much, not by a flood. Pure arithmetic on the caller's clock readings, so tests can
  * drive it with made-up times.
  *
  * <p>Tokens are counted in units of 1/10^9 packet: a nanosecond at {@code rate} pps earns exactly
@@ -17,20 +17,20 @@ final class TokenBucket {
     private long units;
     private long last;
 
-    /** A bucket for {@code ratePps} packets/s, holding up to {@code burst} packets, empty at {@code now}. */
-    TokenBucket(long ratePps, int burst, long now) {
+    /** A bucket for {@code ratePps} packets/s, holding up to {@code depth} packets, empty at {@code now}. */
+    TokenBucket(long ratePps, int depth, long now) {
         if (ratePps < 1 || ratePps > UNITS_PER_PACKET) {
             throw new IllegalArgumentException("rate must be in 1.." + UNITS_PER_PACKET + " pps, got " + ratePps);
         }
-        if (burst < 1) {
-            throw new IllegalArgumentException("burst must be >= 1, got " + burst);
+        if (depth < 1) {
+            throw new IllegalArgumentException("bucket depth must be >= 1, got " + depth);
         }
         this.rate = ratePps;
-        this.capacity = burst * UNITS_PER_PACKET;
+        this.capacity = depth * UNITS_PER_PACKET;
         this.last = now;
     }
 
-    /** Whole packets that may be sent at {@code now} (never more than one burst). */
+    /** Whole packets that may be sent at {@code now} (never more than the depth). */
     int available(long now) {
         refill(now);
         return (int) (units / UNITS_PER_PACKET);

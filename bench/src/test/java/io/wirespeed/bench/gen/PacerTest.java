@@ -17,6 +17,13 @@ class PacerTest {
     }
 
     @Test
+    void bucketDepthCoversTenMillisecondsWithinTheTxRing() {
+        assertEquals(4, Pacer.depthFor(200, 4));
+        assertEquals(200, Pacer.depthFor(20_000, 4));
+        assertEquals(512, Pacer.depthFor(10_000_000, 32));
+    }
+
+    @Test
     void waitsUntilTheDeadlineNotLess() {
         for (long gap : new long[] {0, 20_000, 2_000_000}) {
             long deadline = System.nanoTime() + gap;
