@@ -16,8 +16,8 @@ import java.lang.foreign.MemorySegment;
  * packet only {@link UdpStream#fill} patches a few fields. That works because the pool is used by
  * this thread alone and the driver only reads the buffers it sends (AF_PACKET copies them into its
  * ring), so a buffer freed by txBurst still holds a frame of this stream when it comes back.
- * Copying the template into each buffer instead costs a memcpy of the whole frame per packet (see
- * GenFillBench).
+ * Copying the template into each buffer instead adds a copy of the whole frame per packet: GenFillBench
+ * measured 40 vs 72 ns per 64-byte packet and 40 vs 76 ns per 1518-byte one (noisy, shared VM).
  */
 final class Sender implements Runnable {
     private static final int POOL_BUFFERS = 1024;
