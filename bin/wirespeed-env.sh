@@ -39,5 +39,7 @@ wirespeed_exec_main() {
         exit 1
     fi
     jdk=$(wirespeed_find_jdk) || exit 1
-    exec "$jdk/bin/java" --enable-native-access=ALL-UNNAMED -cp "$jar:$lib/*" "$main" "$@"
+    # WIRESPEED_JAVA_OPTS: extra JVM options (a JFR recording, heap settings), split on spaces
+    # shellcheck disable=SC2086
+    exec "$jdk/bin/java" --enable-native-access=ALL-UNNAMED ${WIRESPEED_JAVA_OPTS:-} -cp "$jar:$lib/*" "$main" "$@"
 }

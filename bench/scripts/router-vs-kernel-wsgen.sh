@@ -3,7 +3,9 @@
 # forwarding and once with the Wirespeed daemon per driver (afpacket; afxdp too when the driver
 # exists), flat out at 64 and 1518-byte frames, and prints medians of received pps, sent pps and CPU.
 # usage: bench/scripts/router-vs-kernel-wsgen.sh [RUNS] [SECONDS]   (root; run ./mvnw -DskipTests package first)
-# env:   TX_CPU (default 1) pins wsgen's sender; RX_CPU (default: unpinned) its receiver.
+# env:   TX_CPU (default 1) pins wsgen's sender; RX_CPU (default: unpinned) its receiver;
+#        WORKERS (default 1): 2 runs the daemon with two workers on cores 0 and 1 and two queues per
+#        port (the lab's veths get two queues too; the kernel runs are the same either way).
 #
 # CPU columns, in % of one core over the measured seconds: "daemon" is the Wirespeed process
 # (/proc/PID/stat utime+stime, 0 in kernel mode), "softirq" the ksoftirqd threads, "busy" the whole
@@ -79,6 +81,7 @@ run_mode() {
     done
 }
 
+[[ ${WORKERS:-1} == 2 ]] && export WS_LAB_QUEUES=2
 "$ROOT/lab/lab.sh" up $P >/dev/null
 
 # kernel: the lb namespace routes with its own stack
@@ -98,14 +101,20 @@ ip netns exec $P-c2 ip neigh flush all
 drivers=(afpacket)
 [[ -d $ROOT/drivers/src/main/java/io/wirespeed/drivers/afxdp ]] && drivers+=(afxdp)
 mkdir -p /run/wirespeed
+WORKERS=${WORKERS:-1}
 for driver in "${drivers[@]}"; do
-    sed -e "s#/run/wirespeed/lab.sock#$SOCK#" -e "s#driver: afpacket#driver: $driver#" "$ROOT/lab/wirespeed-lab.yaml" >"$CFG"
+    if [[ $WORKERS == 2 ]]; then
+        sed -e "s#/run/wirespeed/lab.sock#$SOCK#" -e "s#driver: afpacket,#driver: $driver, queues: 2,#" \
+            -e "s#workers: {cores: \[0\]}#workers: {cores: [0, 1]}#" "$ROOT/lab/wirespeed-lab.yaml" >"$CFG"
+    else
+        sed -e "s#/run/wirespeed/lab.sock#$SOCK#" -e "s#driver: afpacket#driver: $driver#" "$ROOT/lab/wirespeed-lab.yaml" >"$CFG"
+    fi
     ip netns exec $P-lb "$ROOT/bin/wirespeed" --config "$CFG" >"/tmp/wsgbench-daemon-$driver.log" 2>&1 &
     DAEMON=$!
     for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.2; done
     [[ -S $SOCK ]] || { echo "daemon ($driver) did not start: see /tmp/wsgbench-daemon-$driver.log" >&2; exit 1; }
     ip netns exec $P-c1 ping -c1 -W2 198.18.1.2 >/dev/null
-    run_mode "wirespeed-$driver"
+    run_mode "wirespeed-$driver-w${WORKERS}"
     "$ROOT/bin/wsctl" -s "$SOCK" worker stats
     stop_daemon
     ip netns exec $P-c1 ip neigh flush all

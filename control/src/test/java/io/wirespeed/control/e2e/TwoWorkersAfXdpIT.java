@@ -4,9 +4,9 @@ import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
 
 /** Two workers, two AF_XDP queues per port (shared UMEM): both workers receive, routing still works. */
-class TwoWorkersAfXdpIT extends TwoWorkersIT {
+class TwoWorkersAfXdpIT extends TwoWorkersScenarios {
     @BeforeAll
-    static void start() throws IOException {
+    static void startAfXdp() throws IOException {
         startWith("afxdp");
     }
 }

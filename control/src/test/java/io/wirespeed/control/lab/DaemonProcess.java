@@ -31,7 +31,15 @@ public final class DaemonProcess implements AutoCloseable {
     private final Path socket;
     private final Path log;
 
+    /** Daemons still running: killed when the test JVM exits, whatever the tests did. */
+    private static final java.util.Set<Process> RUNNING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Shell::killTree), "daemon-cleanup"));
+    }
+
     private DaemonProcess(Process process, Path socket, Path log) {
+        RUNNING.add(process);
         this.process = process;
         this.socket = socket;
         this.log = log;
@@ -111,6 +119,7 @@ public final class DaemonProcess implements AutoCloseable {
         if (process.isAlive()) {
             Shell.killTree(process);
         }
+        RUNNING.remove(process);
     }
 
     /** The last N lines the daemon wrote, for failure messages. */

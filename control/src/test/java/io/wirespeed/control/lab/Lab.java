@@ -35,8 +35,27 @@ public final class Lab implements AutoCloseable {
     private int spawnCount;
     private boolean closed;
 
+    /**
+     * Labs not closed yet. A JVM shutdown hook removes them, so a test class whose clean-up never
+     * ran (a setup bug, an aborted run) still leaves no namespaces behind.
+     */
+    private static final java.util.Set<Lab> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Lab lab : OPEN) {
+                try {
+                    lab.close();
+                } catch (Throwable ignored) {
+                    // best effort while the JVM exits
+                }
+            }
+        }, "lab-cleanup"));
+    }
+
     private Lab(String prefix) {
         this.prefix = prefix;
+        OPEN.add(this);
     }
 
     /** Builds a lab under a fresh random prefix ("w" and three letters or digits). */
@@ -148,6 +167,7 @@ public final class Lab implements AutoCloseable {
             return;
         }
         closed = true;
+        OPEN.remove(this);
         spawned.forEach(Lab::stop);
         CommandResult down = labScript(Map.of(), "down", prefix);
         if (!down.ok()) {
