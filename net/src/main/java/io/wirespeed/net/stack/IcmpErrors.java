@@ -48,13 +48,8 @@ final class IcmpErrors {
         if (from == 0) {
             return; // nothing to send it from
         }
-        if (!p.icmpErrors.tryTake(p.now)) {
-            p.counters.inc(NetDrops.ICMP_ERROR_RATE_LIMITED);
-            return;
-        }
-        int e = p.cache.alloc();
+        int e = errorBuffer();
         if (e < 0) {
-            p.counters.inc(NetDrops.ICMP_NO_BUFFER);
             return;
         }
         long peerMac = Ethernet.src(m, pool.packetStart(orig));
@@ -84,6 +79,19 @@ final class IcmpErrors {
         p.send(e, in, peerMac, eh, len);
     }
 
+    /** A buffer for an error, or -1 when the rate limit or an empty pool says no (counted). */
+    private int errorBuffer() {
+        if (!p.icmpErrors.tryTake(p.now)) {
+            p.counters.inc(NetDrops.ICMP_ERROR_RATE_LIMITED);
+            return -1;
+        }
+        int e = p.cache.alloc();
+        if (e < 0) {
+            p.counters.inc(NetDrops.ICMP_NO_BUFFER);
+        }
+        return e;
+    }
+
     private boolean isIcmpError4(long h, int total) {
         if (Ipv4.protocol(m, h) != Ipv4.PROTO_ICMP) return false;
         int hl = Ipv4.headerLen(m, h);
@@ -106,13 +114,8 @@ final class IcmpErrors {
             }
         }
         int from = p.ifs.sourceV6(in.index(), sHi);
-        if (!p.icmpErrors.tryTake(p.now)) {
-            p.counters.inc(NetDrops.ICMP_ERROR_RATE_LIMITED);
-            return;
-        }
-        int e = p.cache.alloc();
+        int e = errorBuffer();
         if (e < 0) {
-            p.counters.inc(NetDrops.ICMP_NO_BUFFER);
             return;
         }
         long peerMac = Ethernet.src(m, pool.packetStart(orig));

@@ -140,11 +140,7 @@ final class Ipv4Path {
             return;
         }
         if (Icmp.type(m, icmp) != Icmp.ECHO_REQUEST || Icmp.code(m, icmp) != 0 || p.ifs.localV4(dst) < 0) {
-            for (int i = 0; i < ft.fragments(c); i++) {
-                int f = ft.fragment(c, i);
-                if (!p.toKernel(f, nif)) p.drop(f, NetDrops.EXCEPTION_DISABLED);
-            }
-            ft.release(c);
+            p.fragmentsToKernel(c, nif);
             return;
         }
         long peerMac = Ethernet.src(m, pool.packetStart(first));

@@ -128,11 +128,7 @@ final class Ipv6Path {
             return;
         }
         if (Icmp6.type(m, icmp) != Icmp6.ECHO_REQUEST || Icmp6.code(m, icmp) != 0) {
-            for (int i = 0; i < ft.fragments(c); i++) {
-                int f = ft.fragment(c, i);
-                if (!p.toKernel(f, nif)) p.drop(f, NetDrops.EXCEPTION_DISABLED);
-            }
-            ft.release(c);
+            p.fragmentsToKernel(c, nif);
             return;
         }
         long peerMac = Ethernet.src(m, pool.packetStart(first));

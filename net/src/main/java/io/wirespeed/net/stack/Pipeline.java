@@ -177,6 +177,17 @@ public final class Pipeline {
         return false;
     }
 
+    /** A reassembled datagram we do not answer ourselves: its fragments go to the kernel as they came. */
+    void fragmentsToKernel(int datagram, NetInterface nif) {
+        for (int i = 0; i < fragments.fragments(datagram); i++) {
+            int f = fragments.fragment(datagram, i);
+            if (!toKernel(f, nif)) {
+                drop(f, NetDrops.EXCEPTION_DISABLED);
+            }
+        }
+        fragments.release(datagram);
+    }
+
     void drop(int b, DropReason reason) {
         counters.inc(reason);
         cache.free(b);
