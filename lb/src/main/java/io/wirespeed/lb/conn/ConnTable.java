@@ -41,6 +41,8 @@ public final class ConnTable implements AutoCloseable {
     private final TupleHash hash;
     private final TimerWheel timers;
     private final TimerWheel.Expiry onTimer = this::timedOut;
+    /** The clock of the advance() in progress, for timedOut(). */
+    private long advancing;
     private final ExpiryListener listener;
     private ConnTimeouts timeouts;
     private int freeTop;
@@ -203,10 +205,21 @@ public final class ConnTable implements AutoCloseable {
 
     /** Fires the timeouts due by {@code nowNanos}; call once per worker loop. Returns how many expired. */
     public int advance(long nowNanos) {
+        advancing = nowNanos;
         return timers.advance(nowNanos, onTimer);
     }
 
+    /**
+     * A timer fired. Packets that did not change the state did not move the timer (touching the
+     * wheel on every packet costs cache misses at a million connections), so the real deadline is
+     * the last activity plus the state's timeout: if that is still ahead, the timer is re-armed for it.
+     */
     private void timedOut(int conn) {
+        long due = entries.longAt(conn, ConnEntries.LAST_ACTIVITY) + timeouts.nanos(entries.state(conn));
+        if (due - advancing > 0) {
+            timers.schedule(conn, due);
+            return;
+        }
         try {
             listener.onExpire(conn);
         } finally {
@@ -250,6 +263,7 @@ public final class ConnTable implements AutoCloseable {
         int newState = TcpStateMachine.next(oldState, direction, tcpFlags);
         if (newState != oldState) {
             entries.state(conn, newState);
+            timers.schedule(conn, nowNanos + timeouts.nanos(newState)); // a new state brings a new timeout
         }
         touch(conn, newState, bytes, nowNanos);
         return StateChange.of(oldState, newState);
@@ -272,11 +286,19 @@ public final class ConnTable implements AutoCloseable {
         return StateChange.of(oldState, state);
     }
 
+    /**
+     * Counts a packet and its activity. The timer is moved only when the deadline comes EARLIER (a
+     * shorter timeout set with --set); a later one is caught up lazily when the timer fires (see
+     * timedOut), so the steady flow of an established connection does not relink the wheel per packet.
+     */
     private void touch(int conn, int state, int bytes, long nowNanos) {
         entries.longAt(conn, ConnEntries.PACKETS, entries.longAt(conn, ConnEntries.PACKETS) + 1);
         entries.longAt(conn, ConnEntries.BYTES, entries.longAt(conn, ConnEntries.BYTES) + bytes);
         entries.longAt(conn, ConnEntries.LAST_ACTIVITY, nowNanos);
-        timers.schedule(conn, nowNanos + timeouts.nanos(state));
+        long due = nowNanos + timeouts.nanos(state);
+        if (timers.deadline(conn) - due > 0) {
+            timers.schedule(conn, due);
+        }
     }
 
     // ---- fields by id --------------------------------------------------------------------------
@@ -316,7 +338,12 @@ public final class ConnTable implements AutoCloseable {
     public long lastActivity(int conn) { return entries.longAt(conn, ConnEntries.LAST_ACTIVITY); }
 
     /** When the idle timer fires, or {@link TimerWheel#NOT_SCHEDULED}. */
-    public long deadline(int conn) { return timers.deadline(conn); }
+    /** When the connection expires if nothing more happens: its last activity plus its state's timeout, or a later armed timer. */
+    public long deadline(int conn) {
+        long armed = timers.deadline(conn);
+        long due = entries.longAt(conn, ConnEntries.LAST_ACTIVITY) + timeouts.nanos(entries.state(conn));
+        return armed == TimerWheel.NOT_SCHEDULED ? armed : Math.max(armed, due);
+    }
 
     public int protocol(int conn, int direction) {
         return (int) (entries.tupleWord(conn, direction, ConnEntries.META) >>> 32);
@@ -374,7 +401,7 @@ public final class ConnTable implements AutoCloseable {
     }
 
     private ConnInfo info(int conn, long nowNanos) {
-        long deadline = timers.deadline(conn);
+        long deadline = deadline(conn); // what -Lnc shows as the time left
         return new ConnInfo(conn, protocol(conn, ORIGINAL), state(conn), flags(conn),
                 endpoint(conn, ORIGINAL, true), endpoint(conn, ORIGINAL, false),
                 endpoint(conn, REPLY, true), endpoint(conn, REPLY, false),
