@@ -41,7 +41,8 @@ public final class ConfigLoader {
     /** sun_path is 108 bytes including the terminating NUL. */
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
-    private static final List<String> TOP_KEYS = List.of("workers", "pool", "control", "ports", "routes", "neighbours");
+    private static final List<String> TOP_KEYS = List.of("workers", "pool", "control", "ports", "routes", "neighbours",
+            "services");
 
     private ConfigLoader() {}
 
@@ -101,7 +102,8 @@ public final class ConfigLoader {
         RoutingReader routing = new RoutingReader(interfaces);
         List<RouteConfig> routes = routing.routes(top.optional("routes"));
         List<NeighbourConfig> neighbours = routing.neighbours(top.optional("neighbours"));
-        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours);
+        List<ServiceConfig> services = new ServicesReader(interfaces).read(top.optional("services"));
+        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services);
     }
 
     private static Optional<Node> compose(String yaml, String source) throws ConfigException {

@@ -9,11 +9,13 @@ public record WirespeedConfig(
         ControlConfig control,
         List<PortConfig> ports,
         List<RouteConfig> routes,
-        List<NeighbourConfig> neighbours) {
+        List<NeighbourConfig> neighbours,
+        List<ServiceConfig> services) {
 
     public WirespeedConfig {
         ports = List.copyOf(ports);
         routes = List.copyOf(routes);
         neighbours = List.copyOf(neighbours);
+        services = List.copyOf(services);
     }
 }

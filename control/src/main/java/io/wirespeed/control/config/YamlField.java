@@ -115,6 +115,16 @@ final class YamlField {
         return negative ? magnitude.negate() : magnitude;
     }
 
+    /** A single value rather than a list or mapping (null included). */
+    boolean isScalar() {
+        return node instanceof ScalarNode;
+    }
+
+    /** True when the node is written as a YAML boolean, for fields that take a number or a switch. */
+    boolean isBoolean() {
+        return node instanceof ScalarNode && Tag.BOOL.equals(node.getTag());
+    }
+
     boolean bool() throws ConfigException {
         if (!(node instanceof ScalarNode s) || !Tag.BOOL.equals(node.getTag())) {
             throw error("expected true or false, got " + describe());

@@ -6,6 +6,7 @@ import io.wirespeed.control.config.NeighbourConfig;
 import io.wirespeed.control.config.PoolConfig;
 import io.wirespeed.control.config.PortConfig;
 import io.wirespeed.control.config.RouteConfig;
+import io.wirespeed.control.config.ServiceConfig;
 import io.wirespeed.control.config.VlanConfig;
 import io.wirespeed.control.config.WirespeedConfig;
 import io.wirespeed.core.os.Libc;
@@ -18,6 +19,7 @@ import io.wirespeed.core.worker.Waiter;
 import io.wirespeed.core.worker.Worker;
 import io.wirespeed.drivers.Port;
 import io.wirespeed.drivers.tap.TapPort;
+import io.wirespeed.lb.service.LbException;
 import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.net.addr.Ip4;
 import io.wirespeed.net.addr.Ip6;
@@ -79,6 +81,7 @@ public final class DataPlane implements AutoCloseable {
         List<Integer> cores = config.workers().cores();
         checkCores(cores);
         lbServices = new ServiceTable(cores.size(), true);
+        addServices(config.services(), lbServices);
         PoolConfig pc = config.pool();
         PoolBacking.Request req = switch (pc.hugepages()) {
             case AUTO -> PoolBacking.Request.HUGEPAGES_PREFERRED;
@@ -162,6 +165,23 @@ public final class DataPlane implements AutoCloseable {
             opened.add(w::stop);
         }
         LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * The config's {@code services:}, before anything is opened. The config reader already checked
+     * what the table checks, so a refusal here means the two disagree: the start is aborted, naming the service.
+     */
+    static void addServices(List<ServiceConfig> services, ServiceTable table) {
+        for (ServiceConfig s : services) {
+            try {
+                s.addTo(table);
+            } catch (LbException e) {
+                throw new IllegalStateException("services: service " + s.settings().key() + ": " + e.getMessage(), e);
+            }
+        }
+        if (!services.isEmpty()) {
+            LOG.info("event=lb_services services=" + services.size());
+        }
     }
 
     private long portMac(int i) {

@@ -38,6 +38,23 @@ class ConfigErrorIT {
     }
 
     @Test
+    void badServiceNamesItsLineAndDoesNotStart() throws IOException {
+        Path bad = Lab.logDir().resolve("bad-service.yaml");
+        Files.writeString(bad, """
+                workers: {cores: [0]}
+                control: {socket: /run/wirespeed/never4.sock}
+                ports: [{name: port0, driver: memory}]
+                services:
+                  - {proto: tcp, vip: 198.18.0.100, port: 80, scheduler: maglev}
+                """);
+        CommandResult r = daemon(bad);
+        assertEquals(2, r.exit(), r.describe());
+        assertTrue(r.stderr().contains(bad + ":5:") && r.stderr().contains("services[0].scheduler")
+                && r.stderr().contains("maglev"), r.describe());
+        assertFalse(Files.exists(Path.of("/run/wirespeed/never4.sock")));
+    }
+
+    @Test
     void missingInterfaceIsAClearStartError() throws IOException {
         Path cfg = Lab.logDir().resolve("no-such-if.yaml");
         Files.writeString(cfg, """

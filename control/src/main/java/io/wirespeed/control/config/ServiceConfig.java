@@ -1,0 +1,39 @@
+package io.wirespeed.control.config;
+
+import io.wirespeed.lb.service.LbException;
+import io.wirespeed.lb.service.LocalAddress;
+import io.wirespeed.lb.service.RealServer;
+import io.wirespeed.lb.service.ServiceTable;
+import io.wirespeed.lb.service.VirtualService;
+import java.util.List;
+
+/**
+ * One entry of {@code services:}: what {@code ipvsadm -A}, its {@code -a} lines and DPVS's
+ * {@code --add-laddr} lines would declare. Held as the load balancer's own value types, so the file
+ * and {@code wsctl lb} cannot disagree on what a service is.
+ *
+ * @param realServers with the port the table will use: DR and TUN servers carry the service port
+ */
+public record ServiceConfig(VirtualService settings, List<RealServer> realServers, List<LocalAddress> localAddresses) {
+    public ServiceConfig {
+        if (settings == null) {
+            throw new IllegalArgumentException("service settings are missing");
+        }
+        realServers = List.copyOf(realServers);
+        localAddresses = List.copyOf(localAddresses);
+    }
+
+    /**
+     * Adds the service, its real servers and its local addresses to {@code table}, in that order, as
+     * the equivalent {@code -A}, {@code -a} and {@code --add-laddr} commands would.
+     */
+    public void addTo(ServiceTable table) throws LbException {
+        table.addService(settings);
+        for (RealServer server : realServers) {
+            table.addServer(settings.key(), server);
+        }
+        for (LocalAddress laddr : localAddresses) {
+            table.addLocalAddress(settings.key(), laddr);
+        }
+    }
+}
