@@ -269,8 +269,7 @@ public final class DataPlane implements AutoCloseable {
     }
 
     public NetControl control() { return control; }
-    /** The load balancer's virtual services (wsctl lb, config {@code services:}). */
-    /** Virtual services and real servers (`wsctl lb`); the data path reads its snapshots. */
+    /** Virtual services and real servers (`wsctl lb`, config {@code services:}); the data path reads its snapshots. */
     public ServiceTable lbServices() { return lbServices; }
     public NetStack stack() { return stack; }
     public Master master() { return master; }
