@@ -1,8 +1,9 @@
 package io.wirespeed.core.timer;
 
+import io.wirespeed.core.testing.SteadyStateAllocation;
+
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -304,7 +305,6 @@ class TimerWheelTest {
 
     @Test
     void scheduleCancelAndAdvanceAllocateNothing() {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         TimerWheel wheel = new TimerWheel(4096, MS, 0);
         int[] fired = new int[1];
         TimerWheel.Expiry expiry = id -> fired[0]++;
@@ -313,14 +313,10 @@ class TimerWheelTest {
         for (int i = 0; i < delays.length; i++) {
             delays[i] = logUniform(rnd, 2 * HOUR);
         }
-        long now = exercise(wheel, expiry, delays, 0); // warm up: the JIT compiles the paths
-        long calibrate = threads.getCurrentThreadAllocatedBytes();
-        long baseline = threads.getCurrentThreadAllocatedBytes() - calibrate;
-        long before = threads.getCurrentThreadAllocatedBytes();
-        exercise(wheel, expiry, delays, now);
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before - baseline;
+        long[] now = {exercise(wheel, expiry, delays, 0)}; // warm up: the JIT compiles the paths
+        var windows = SteadyStateAllocation.windows(() -> now[0] = exercise(wheel, expiry, delays, now[0]), 5);
         assertTrue(fired[0] > 10_000, "the exercise must expire entries, fired " + fired[0]);
-        assertEquals(0, allocated, "bytes allocated by schedule/cancel/advance");
+        assertEquals(0, SteadyStateAllocation.last(windows), "bytes allocated by schedule/cancel/advance per window: " + windows);
     }
 
     private static long exercise(TimerWheel wheel, TimerWheel.Expiry expiry, long[] delays, long now) {

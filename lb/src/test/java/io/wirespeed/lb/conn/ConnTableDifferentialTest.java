@@ -1,8 +1,9 @@
 package io.wirespeed.lb.conn;
 
+import io.wirespeed.core.testing.SteadyStateAllocation;
+
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,7 +76,6 @@ class ConnTableDifferentialTest {
 
     @Test
     void millionPacketOperationsAllocateNothing() {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         int capacity = 1 << 14;
         int[] expiredCount = new int[1];
         try (ConnTable table = new ConnTable(capacity, ConnTimeouts.defaults(), c -> expiredCount[0]++, 0)) {
@@ -88,14 +88,11 @@ class ConnTableDifferentialTest {
             // Warm up until C2 has compiled every path: the first passes allocate a few hundred bytes once,
             // while the JIT moves between tiers, never again afterwards.
             long now = exercise(table, originals, replies, 0, 200_000);
-            now = exercise(table, originals, replies, now, 1_000_000);
-            long calibrate = threads.getCurrentThreadAllocatedBytes();
-            long baseline = threads.getCurrentThreadAllocatedBytes() - calibrate; // what the probe itself costs
-            long before = threads.getCurrentThreadAllocatedBytes();
-            exercise(table, originals, replies, now, 1_000_000);
-            long allocated = threads.getCurrentThreadAllocatedBytes() - before - baseline;
+            long[] clock = {exercise(table, originals, replies, now, 1_000_000)};
+            var windows = SteadyStateAllocation.windows(() -> clock[0] = exercise(table, originals, replies, clock[0], 1_000_000), 5);
             assertTrue(expiredCount[0] > 10_000, "the exercise must expire connections by timer, got " + expiredCount[0]);
-            assertEquals(0, allocated, "bytes allocated by insert/lookup/update/expire/advance");
+            assertEquals(0, SteadyStateAllocation.last(windows),
+                    "bytes allocated by insert/lookup/update/expire/advance per window of 1M operations: " + windows);
         }
     }
 
