@@ -8,6 +8,7 @@ import io.wirespeed.control.config.WirespeedConfig;
 import io.wirespeed.control.daemon.Commands;
 import io.wirespeed.control.daemon.DataPlane;
 import io.wirespeed.core.worker.Worker;
+import io.wirespeed.net.route.RouteReclaimer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -105,6 +106,8 @@ public final class Daemon {
         Runtime.getRuntime().addShutdownHook(hook);
         LOG.info("event=ready socket=" + config.control().socket());
         long nextRate = System.nanoTime();
+        RouteReclaimer reclaimer = new RouteReclaimer(dp.stack().routes(), () -> java.util.Arrays.stream(dp.workers())
+                .mapToLong(w -> w.stats().iterations()).toArray());
         try {
             while (!stop.await(500, TimeUnit.MILLISECONDS)) {
                 long now = System.nanoTime();
@@ -112,6 +115,7 @@ public final class Daemon {
                     dp.lbServices().estimateRates(now); // `wsctl lb -L --rate`: IPVS's 2 s estimator
                     nextRate = now + 2_000_000_000L;
                 }
+                reclaimer.tick(); // LPM groups freed by route removals, once every worker has moved on
                 Worker failed = dp.failedWorker();
                 if (failed != null) {
                     LOG.severe("event=worker_failed worker=" + failed.name() + " error=\"" + failed.failure() + "\"");

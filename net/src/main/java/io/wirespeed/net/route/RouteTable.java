@@ -165,10 +165,19 @@ public final class RouteTable implements AutoCloseable {
         return out;
     }
 
-    /** Called once every worker has passed a loop iteration since the last change (frees LPM groups). */
+    /**
+     * Frees the LPM groups that route removals put in quarantine. Only safe once every worker has
+     * started a new loop iteration since the removal (a lookup in flight may still read them):
+     * {@link RouteReclaimer} decides when.
+     */
     public synchronized void reclaim() {
         lpm4.reclaim();
         lpm6.reclaim();
+    }
+
+    /** LPM groups waiting for {@link #reclaim}. */
+    public synchronized int groupsAwaitingReclaim() {
+        return lpm4.groupsAwaitingReclaim() + lpm6.groupsAwaitingReclaim();
     }
 
     private static int connectedIfV4(InterfaceTable ifs, int addr) {
