@@ -1,11 +1,11 @@
 package io.wirespeed.lb.sched;
 
+import io.wirespeed.core.testing.SteadyStateAllocation;
+
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.sun.management.ThreadMXBean;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 class ZeroAllocationTest {
     private static final int SELECTS = 1_000_000;
 
-    private final ThreadMXBean mx = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     private final SplittableRandom rnd = new SplittableRandom(41);
     private final FlowInput in = new FlowInput();
 
@@ -35,13 +34,8 @@ class ZeroAllocationTest {
                 };
                 LoadCounters load = new LoadCounters(dests.size());
                 Scheduler s = SchedulerFactory.create(name, dests, load, options);
-                List<Long> windows = new ArrayList<>();
-                for (int window = 0; window < 3; window++) {
-                    long before = mx.getCurrentThreadAllocatedBytes();
-                    run(s, load, packet);
-                    windows.add(mx.getCurrentThreadAllocatedBytes() - before);
-                }
-                assertEquals(0L, windows.get(windows.size() - 1),
+                List<Long> windows = SteadyStateAllocation.windows(() -> run(s, load, packet), 5);
+                assertEquals(0L, SteadyStateAllocation.last(windows),
                         name + ": bytes allocated per window of 1M selects: " + windows);
             }
         }
