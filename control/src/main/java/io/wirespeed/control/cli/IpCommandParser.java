@@ -225,27 +225,23 @@ final class IpCommandParser {
         }
     }
 
+    /** A keyword's value, refused as iproute2 refuses it when the keyword was already given. */
+    private static String once(String keyword, String previous, String value) throws CliException {
+        if (previous != null) {
+            throw duplicate(keyword, value);
+        }
+        return value;
+    }
+
     private Map<String, Object> routeChange(Tokens t, boolean adding) throws CliException {
         Map<String, Object> args = new HashMap<>();
         String to = null, via = null;
         while (t.hasNext()) {
             String w = t.next();
             switch (w) {
-                case "via" -> {
-                    String v = t.value();
-                    if (via != null) {
-                        throw duplicate("via", v);
-                    }
-                    via = v;
-                }
+                case "via" -> via = once("via", via, t.value());
                 case "dev" -> putDev(args, t.value());
-                case "to" -> {
-                    String v = t.value();
-                    if (to != null) {
-                        throw duplicate("to", v);
-                    }
-                    to = v;
-                }
+                case "to" -> to = once("to", to, t.value());
                 default -> {
                     if (to != null) {
                         throw garbage("to", w);
@@ -311,21 +307,9 @@ final class IpCommandParser {
         while (t.hasNext()) {
             String w = t.next();
             switch (w) {
-                case "lladdr" -> {
-                    String v = t.value();
-                    if (lladdr != null) {
-                        throw duplicate("lladdr", v);
-                    }
-                    lladdr = v;
-                }
+                case "lladdr" -> lladdr = once("lladdr", lladdr, t.value());
                 case "dev" -> putDev(args, t.value());
-                case "to" -> {
-                    String v = t.value();
-                    if (to != null) {
-                        throw duplicate("to", v);
-                    }
-                    to = v;
-                }
+                case "to" -> to = once("to", to, t.value());
                 default -> {
                     if (to != null) {
                         throw garbage("to", w);

@@ -3,6 +3,7 @@ package io.wirespeed.net.stack;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.wirespeed.core.Burst;
+import io.wirespeed.core.testing.SteadyStateAllocation;
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.core.pool.PoolCache;
 import io.wirespeed.core.ring.SpscIntRing;
@@ -11,6 +12,7 @@ import io.wirespeed.core.stats.DropReason;
 import io.wirespeed.core.stats.DropReasons;
 import io.wirespeed.core.worker.Waiter;
 import io.wirespeed.drivers.Port;
+import io.wirespeed.drivers.RootLab;
 import io.wirespeed.drivers.afpacket.AfPacketConfig;
 import io.wirespeed.drivers.afpacket.AfPacketPort;
 import io.wirespeed.drivers.afxdp.AfXdpConfig;
@@ -20,15 +22,11 @@ import io.wirespeed.net.testing.PacketBuilder;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,30 +71,17 @@ class AfXdpForwardingAllocationIT {
      */
     static final AfPacketConfig COLLECTOR = new AfPacketConfig(1, 256 * 1024, 4, 200, 32);
 
-    private static final long PID = ProcessHandle.current().pid();
-    private static final Pattern OUR_LINK = Pattern.compile("^wx[ab][01]_(\\d+)$");
 
     @BeforeAll
     static void requireRoot() {
-        String uid = "?";
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    uid = line.split("\\s+")[2]; // effective uid
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read /proc/self/status", e);
-        }
-        assertEquals("0", uid, "this test creates veth pairs and AF_XDP sockets and must run as root"
-                + " (CAP_NET_ADMIN, CAP_NET_RAW, CAP_BPF); run it with sudo or in the project's root CI container");
-        deleteLeftoversOfDeadRuns();
+        RootLab.requireRoot();
+        RootLab.deleteLeftovers(); // veths of earlier runs whose JVM died
     }
 
     @Test
     void forwardingBetweenAfXdpPortsAllocatesNothingPerPacket() throws Exception {
-        String[] a = {link("wxa0"), link("wxa1")}; // the data plane's ends
-        String[] b = {link("wxb0"), link("wxb1")}; // the sender's and the collector's ends
+        String[] a = {RootLab.linkName("wsa"), RootLab.linkName("wsa")}; // the data plane's ends (wxa0, wxa1 below)
+        String[] b = {RootLab.linkName("wsb"), RootLab.linkName("wsb")}; // the sender's and the collector's ends (wxb0, wxb1)
         try {
             for (int i = 0; i < 2; i++) {
                 vethPair(a[i], b[i]);
@@ -123,21 +108,14 @@ class AfXdpForwardingAllocationIT {
                 }
                 long warmUpNanos = System.nanoTime() - start;
 
-                com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
                 long kernelRxBefore = rxPackets(b[1]);
                 long forwardedBefore = pipeline.txPackets();
                 long measureStart = System.nanoTime();
-                List<Long> windows = new ArrayList<>();
-                while (windows.size() < MAX_WINDOWS && (windows.isEmpty() || windows.getLast() != 0)) {
-                    long before = mx.getCurrentThreadAllocatedBytes();
-                    boolean full = forward(worker, WINDOW, System.nanoTime() + PHASE_TIMEOUT_NANOS);
-                    long allocated = mx.getCurrentThreadAllocatedBytes() - before;
-                    if (!full) {
-                        fail("window " + windows.size() + " did not reach " + WINDOW + " forwarded packets in time; sender: "
-                                + sender.describe());
+                List<Long> windows = SteadyStateAllocation.windows(() -> {
+                    if (!forward(worker, WINDOW, System.nanoTime() + PHASE_TIMEOUT_NANOS)) {
+                        fail("a window did not reach " + WINDOW + " forwarded packets in time; sender: " + sender.describe());
                     }
-                    windows.add(allocated);
-                }
+                }, MAX_WINDOWS);
                 long measureNanos = System.nanoTime() - measureStart;
                 long forwarded = pipeline.txPackets() - forwardedBefore;
                 sender.close();
@@ -158,7 +136,7 @@ class AfXdpForwardingAllocationIT {
             }
         } finally {
             for (String end : a) {
-                run("ip", "link", "del", end); // takes the peer with it
+                RootLab.run("ip", "link", "del", end); // takes the peer with it
             }
         }
     }
@@ -348,17 +326,12 @@ class AfXdpForwardingAllocationIT {
 
     // ---- the host: veth pairs, counters, commands ---------------------------------------------
 
-    /** {@code prefix_pid}: unique per JVM, so parallel runs do not collide and a later run can remove a dead one's. */
-    private static String link(String prefix) {
-        return prefix + "_" + PID;
-    }
-
     private static void vethPair(String a, String b) {
-        sh("ip", "link", "add", a, "type", "veth", "peer", "name", b);
+        RootLab.sh("ip", "link", "add", a, "type", "veth", "peer", "name", b);
         for (String end : List.of(a, b)) {
-            sh("ip", "link", "set", end, "addrgenmode", "none"); // no IPv6 link-local chatter through the router
-            sh("ethtool", "-K", end, "tx", "off"); // veth would hand over partial checksums otherwise
-            sh("ip", "link", "set", end, "up");
+            RootLab.sh("ip", "link", "set", end, "addrgenmode", "none"); // no IPv6 link-local chatter through the router
+            RootLab.sh("ethtool", "-K", end, "tx", "off"); // veth would hand over partial checksums otherwise
+            RootLab.sh("ip", "link", "set", end, "up");
         }
     }
 
@@ -367,46 +340,6 @@ class AfXdpForwardingAllocationIT {
             return Long.parseLong(Files.readString(Path.of("/sys/class/net", ifname, "statistics", "rx_packets")).trim());
         } catch (IOException e) {
             throw new AssertionError("cannot read the rx counter of " + ifname, e);
-        }
-    }
-
-    private static void deleteLeftoversOfDeadRuns() {
-        for (String line : sh("ip", "-o", "link", "show").lines().toList()) {
-            String[] f = line.split(":\\s+", 3);
-            if (f.length < 2) {
-                continue;
-            }
-            Matcher m = OUR_LINK.matcher(f[1].split("@")[0]);
-            if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                run("ip", "link", "del", m.group());
-            }
-        }
-    }
-
-    private static String sh(String... cmd) {
-        Result r = run(cmd);
-        if (r.exit != 0) {
-            throw new AssertionError("'" + String.join(" ", cmd) + "' failed (exit " + r.exit + "): " + r.output);
-        }
-        return r.output;
-    }
-
-    private record Result(int exit, String output) {}
-
-    private static Result run(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("'" + String.join(" ", cmd) + "' did not finish in 30 s");
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new AssertionError("cannot run '" + String.join(" ", cmd) + "': " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
         }
     }
 }
