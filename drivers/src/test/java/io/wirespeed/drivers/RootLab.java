@@ -107,6 +107,19 @@ public final class RootLab {
         }
     }
 
+    /** Receives everything waiting on {@code port}'s queue 0 and frees it; returns how many frames. Allocation free. */
+    public static long drain(io.wirespeed.drivers.Port port, io.wirespeed.core.Burst rx, io.wirespeed.core.pool.PoolCache cache) {
+        long n = 0;
+        while (port.rxBurst(0, rx, cache) > 0) {
+            for (int i = 0; i < rx.count; i++) {
+                cache.free(rx.bufs[i]);
+            }
+            n += rx.count;
+            rx.clear();
+        }
+        return n;
+    }
+
     /** Java heap bytes allocated so far by the calling thread. */
     public static long allocatedBytes() {
         return THREADS.getCurrentThreadAllocatedBytes();

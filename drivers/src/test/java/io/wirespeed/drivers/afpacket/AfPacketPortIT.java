@@ -236,15 +236,7 @@ class AfPacketPortIT {
     }
 
     private long drain(AfPacketPort port, Burst rx) {
-        long n = 0;
-        while (port.rxBurst(0, rx, cache) > 0) {
-            for (int i = 0; i < rx.count; i++) {
-                cache.free(rx.bufs[i]);
-            }
-            n += rx.count;
-            rx.clear();
-        }
-        return n;
+        return RootLab.drain(port, rx, cache);
     }
 
     /**

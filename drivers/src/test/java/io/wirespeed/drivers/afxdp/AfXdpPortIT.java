@@ -279,15 +279,7 @@ class AfXdpPortIT {
         while (portB.rxBurst(0, burst, cache) > 0) {
             portB.txBurst(0, burst, cache); // the received buffers leave as they are
         }
-        long n = 0;
-        while (portA.rxBurst(0, burst, cache) > 0) {
-            for (int i = 0; i < burst.count; i++) {
-                cache.free(burst.bufs[i]);
-            }
-            n += burst.count;
-            burst.clear();
-        }
-        return n;
+        return RootLab.drain(portA, burst, cache);
     }
 
     /**
