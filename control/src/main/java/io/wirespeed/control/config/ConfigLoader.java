@@ -42,7 +42,7 @@ public final class ConfigLoader {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final List<String> TOP_KEYS = List.of("workers", "pool", "control", "ports", "routes", "neighbours",
-            "services");
+            "services", "lb");
 
     private ConfigLoader() {}
 
@@ -103,7 +103,8 @@ public final class ConfigLoader {
         List<RouteConfig> routes = routing.routes(top.optional("routes"));
         List<NeighbourConfig> neighbours = routing.neighbours(top.optional("neighbours"));
         List<ServiceConfig> services = new ServicesReader(interfaces).read(top.optional("services"));
-        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services);
+        LbConfig lb = lb(top.optional("lb"));
+        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb);
     }
 
     private static Optional<Node> compose(String yaml, String source) throws ConfigException {
@@ -181,6 +182,16 @@ public final class ConfigLoader {
             };
         }
         return new PoolConfig(buffers, hugepages);
+    }
+
+    private static LbConfig lb(Optional<YamlField> field) throws ConfigException {
+        if (field.isEmpty()) {
+            return LbConfig.DEFAULTS;
+        }
+        YamlMapping lb = field.get().mapping("the load balancer settings", List.of("connections", "expire_on_remove"));
+        int connections = (int) lb.integer("connections", 1, LbConfig.MAX_CONNECTIONS, LbConfig.DEFAULT_CONNECTIONS);
+        boolean expire = lb.bool("expire_on_remove", LbConfig.DEFAULTS.expireOnRemove());
+        return new LbConfig(connections, expire);
     }
 
     private static ControlConfig control(Optional<YamlField> field) throws ConfigException {

@@ -10,7 +10,8 @@ public record WirespeedConfig(
         List<PortConfig> ports,
         List<RouteConfig> routes,
         List<NeighbourConfig> neighbours,
-        List<ServiceConfig> services) {
+        List<ServiceConfig> services,
+        LbConfig lb) {
 
     public WirespeedConfig {
         ports = List.copyOf(ports);

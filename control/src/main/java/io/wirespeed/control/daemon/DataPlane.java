@@ -19,6 +19,8 @@ import io.wirespeed.core.worker.Waiter;
 import io.wirespeed.core.worker.Worker;
 import io.wirespeed.drivers.Port;
 import io.wirespeed.drivers.tap.TapPort;
+import io.wirespeed.core.worker.HandoffRings;
+import io.wirespeed.lb.path.LbPath;
 import io.wirespeed.lb.service.LbException;
 import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.net.addr.Ip4;
@@ -44,6 +46,8 @@ public final class DataPlane implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DataPlane.class.getName());
     private static final int RING_SIZE = 4096;
     private static final int WORKER_CACHE = 512;
+    /** Packets in flight from one worker to another (FNAT/NAT replies that landed on the wrong worker). */
+    private static final int HANDOFF_RING_SIZE = 4096;
 
     private final WirespeedConfig config;
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -59,6 +63,7 @@ public final class DataPlane implements AutoCloseable {
     private PoolCache masterCache;
     private int[][][] assignment;
     private ServiceTable lbServices;
+    private LbPath[] lbPaths;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
@@ -80,7 +85,7 @@ public final class DataPlane implements AutoCloseable {
         long t0 = System.nanoTime();
         List<Integer> cores = config.workers().cores();
         checkCores(cores);
-        lbServices = new ServiceTable(cores.size(), true);
+        lbServices = new ServiceTable(cores.size(), config.lb().expireOnRemove());
         addServices(config.services(), lbServices);
         PoolConfig pc = config.pool();
         PoolBacking.Request req = switch (pc.hugepages()) {
@@ -146,9 +151,15 @@ public final class DataPlane implements AutoCloseable {
         control = new NetControl(stack, master, new TapMirror(taps));
 
         assignment = assignQueues(n);
+        lbPaths = new LbPath[n];
+        HandoffRings handoff = n > 1 ? new HandoffRings(n, HANDOFF_RING_SIZE) : null;
         for (int w = 0; w < n; w++) {
             caches[w] = pool.newCache(WORKER_CACHE);
             pipelines[w] = new Pipeline(stack, caches[w], new Counters(), w, toMaster[w], fromMaster[w], master::wakeup);
+            lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
+                    to -> workers[to].waiter().wakeup());
+            opened.add(lbPaths[w]);
+            pipelines[w].hook(lbPaths[w]);
             RouterWorker body = new RouterWorker(pipelines[w], caches[w], ports, assignment[w]);
             workers[w] = new Worker(w, cores.get(w), body);
             for (int[] pq : assignment[w]) {
@@ -277,6 +288,8 @@ public final class DataPlane implements AutoCloseable {
     public Port[] ports() { return ports.clone(); }
     public Worker[] workers() { return workers.clone(); }
     public Pipeline[] pipelines() { return pipelines.clone(); }
+    /** Each worker's load balancer (its connection table); index = worker id. */
+    public LbPath[] lbPaths() { return lbPaths.clone(); }
     /** Every per-thread buffer cache: the workers' and the master's. */
     public PoolCache[] caches() {
         PoolCache[] all = java.util.Arrays.copyOf(caches, caches.length + 1);

@@ -62,13 +62,21 @@ final class Ipv4Path {
             p.drop(b, NetDrops.IP4_MARTIAN_SRC);
             return;
         }
+        if (p.hook != null && p.hook.ipv4(b, h, hl, total, nif)) {
+            return;
+        }
+        route(b, h, hl, total, nif);
+    }
+
+    /** Local delivery or forwarding: where a packet goes that no hook took. */
+    void route(int b, long h, int hl, int total, NetInterface nif) {
         int dst = Ipv4.dst(m, h);
         if (p.ifs.localV4(dst) >= 0 || p.ifs.isBroadcastV4(nif.index(), dst)) {
             local(b, h, hl, total, nif, dst);
         } else if ((dst >>> 28) == 0xE) {
             p.drop(b, NetDrops.IP4_MULTICAST);
         } else {
-            forward(b, h, hl, total, nif);
+            forward(b, h, total, nif, dst);
         }
     }
 
@@ -176,13 +184,17 @@ final class Ipv4Path {
         p.send(b, nif, peerMac, h, total);
     }
 
-    private void forward(int b, long h, int hl, int total, NetInterface in) {
+    /**
+     * Routes the packet towards {@code target}: its destination for plain forwarding, the real
+     * server for a load balancer that rewrote only the MAC (DR) or wrapped the packet (TUN).
+     */
+    void forward(int b, long h, int total, NetInterface in, int target) {
         if (Ipv4.ttl(m, h) <= 1) {
             p.errors.v4(b, h, total, in, Icmp.TIME_EXCEEDED, Icmp.TTL_EXCEEDED_IN_TRANSIT, 0);
             p.drop(b, NetDrops.IP4_TTL_EXCEEDED);
             return;
         }
-        int dst = Ipv4.dst(m, h);
+        int dst = target;
         NextHop nh = p.stack.routes().lookup4(dst);
         NetInterface out = nh == null ? null : p.ifs.get(nh.ifIndex());
         if (out == null || !out.up()) {
@@ -208,6 +220,7 @@ final class Ipv4Path {
         Neighbour n = p.stack.neighbours().lookup4(out.index(), gw);
         long mac = n == null ? Neighbour.UNRESOLVED : n.macForTx();
         if (mac == Neighbour.UNRESOLVED) {
+            io.wirespeed.net.proto.Bytes.setU32(m, pool.bufferBase(b) + SlowPath.NEXT_HOP_SCRATCH, gw);
             p.toSlowPath(b, SlowPath.RESOLVE4, out.index());
             return;
         }

@@ -48,6 +48,15 @@ final class Ipv6Path {
             p.drop(b, NetDrops.IP6_MARTIAN_SRC);
             return;
         }
+        if (p.hook != null && p.hook.ipv6(b, h, l3Len, nif)) {
+            return;
+        }
+        route(b, h, l3Len, nif);
+    }
+
+    /** Local delivery or forwarding: where a packet goes that no hook took. */
+    void route(int b, long h, int l3Len, NetInterface nif) {
+        long srcHi = Ipv6.srcHi(m, h);
         long dstHi = Ipv6.dstHi(m, h);
         long dstLo = Ipv6.dstLo(m, h);
         if (p.ifs.localV6(dstHi, dstLo) >= 0) {
@@ -61,7 +70,7 @@ final class Ipv6Path {
         } else if (Ip6.isLinkLocal(dstHi) || Ip6.isLinkLocal(srcHi)) {
             p.drop(b, NetDrops.IP6_NOT_ROUTED);
         } else {
-            forward(b, h, l3Len, nif);
+            forward(b, h, l3Len, nif, dstHi, dstLo);
         }
     }
 
@@ -163,13 +172,14 @@ final class Ipv6Path {
         p.send(b, nif, peerMac, h, l3Len);
     }
 
-    private void forward(int b, long h, int l3Len, NetInterface in) {
+    /** Routes the packet towards {@code (tHi, tLo)}: its destination, or the real server (DR, TUN). */
+    void forward(int b, long h, int l3Len, NetInterface in, long tHi, long tLo) {
         if (Ipv6.hopLimit(m, h) <= 1) {
             p.errors.v6(b, h, l3Len, in, Icmp6.TIME_EXCEEDED, 0, 0);
             p.drop(b, NetDrops.IP6_HOP_LIMIT);
             return;
         }
-        long dHi = Ipv6.dstHi(m, h), dLo = Ipv6.dstLo(m, h);
+        long dHi = tHi, dLo = tLo;
         NextHop nh = p.stack.routes().lookup6(dHi, dLo);
         NetInterface out = nh == null ? null : p.ifs.get(nh.ifIndex());
         if (out == null || !out.up()) {
@@ -192,6 +202,8 @@ final class Ipv6Path {
         Neighbour n = p.stack.neighbours().lookup6(out.index(), gHi, gLo);
         long mac = n == null ? Neighbour.UNRESOLVED : n.macForTx();
         if (mac == Neighbour.UNRESOLVED) {
+            io.wirespeed.net.proto.Bytes.setU64(m, pool.bufferBase(b) + SlowPath.NEXT_HOP_SCRATCH, gHi);
+            io.wirespeed.net.proto.Bytes.setU64(m, pool.bufferBase(b) + SlowPath.NEXT_HOP_SCRATCH + 8, gLo);
             p.toSlowPath(b, SlowPath.RESOLVE6, out.index());
             return;
         }

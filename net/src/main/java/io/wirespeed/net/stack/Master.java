@@ -152,26 +152,13 @@ public final class Master implements Runnable {
                 if (neighbours.onNd(b, ifIndex, now)) toKernel(b, ifs.get(ifIndex));
             }
             case SlowPath.RESOLVE4 -> {
-                long h = pool.packetStart(b) + pool.l3Offset(b);
-                int dst = Ipv4.dst(m, h);
-                NextHop nh = stack.routes().lookup4(dst);
-                if (nh == null || nh.ifIndex() != ifIndex) {
-                    drop(b, NetDrops.IP4_NO_ROUTE); // route changed meanwhile
-                } else {
-                    neighbours.resolve4(b, ifIndex, nh.hasGateway() ? nh.gw4() : dst, now);
-                }
+                int nextHop = io.wirespeed.net.proto.Bytes.u32(m, pool.bufferBase(b) + SlowPath.NEXT_HOP_SCRATCH);
+                neighbours.resolve4(b, ifIndex, nextHop, now);
             }
             case SlowPath.RESOLVE6 -> {
-                long h = pool.packetStart(b) + pool.l3Offset(b);
-                long dHi = Ipv6.dstHi(m, h), dLo = Ipv6.dstLo(m, h);
-                NextHop nh = stack.routes().lookup6(dHi, dLo);
-                if (nh == null || nh.ifIndex() != ifIndex) {
-                    drop(b, NetDrops.IP6_NO_ROUTE);
-                } else if (nh.hasGateway()) {
-                    neighbours.resolve6(b, ifIndex, nh.gw6Hi(), nh.gw6Lo(), now);
-                } else {
-                    neighbours.resolve6(b, ifIndex, dHi, dLo, now);
-                }
+                long scratch = pool.bufferBase(b) + SlowPath.NEXT_HOP_SCRATCH;
+                neighbours.resolve6(b, ifIndex, io.wirespeed.net.proto.Bytes.u64(m, scratch),
+                        io.wirespeed.net.proto.Bytes.u64(m, scratch + 8), now);
             }
             case SlowPath.EXCEPTION -> toKernel(b, ifs.get(ifIndex));
             default -> drop(b, NetDrops.SLOWPATH_FULL);

@@ -58,6 +58,7 @@ public final class Pipeline {
 
     InterfaceTable ifs;
     long now;
+    PacketHook hook;
 
     public Pipeline(NetStack stack, PoolCache cache, Counters counters, int txQueue,
                     SpscIntRing toMaster, SpscIntRing fromMaster, Runnable wakeMaster) {
@@ -89,6 +90,9 @@ public final class Pipeline {
     public void process(Burst rx, int port) {
         ifs = stack.interfaces();
         now = System.nanoTime();
+        if (hook != null) {
+            hook.beginBurst(now);
+        }
         for (int i = 0; i < rx.count; i++) {
             int b = rx.bufs[i];
             pool.setInPort(b, port);
@@ -188,15 +192,105 @@ public final class Pipeline {
         fragments.release(datagram);
     }
 
-    void drop(int b, DropReason reason) {
+    /** Counts the drop under {@code reason} and frees the buffer. */
+    public void drop(int b, DropReason reason) {
         counters.inc(reason);
         cache.free(b);
     }
 
-    /** Timer work of a pass: expires fragments that waited too long. */
-    public void tick() {
-        fragments.advance(System.nanoTime());
+    /** Timer work of a pass: expires fragments that waited too long, runs the hook's. Returns the hook's packets. */
+    public int tick() {
+        long t = System.nanoTime();
+        fragments.advance(t);
+        if (hook == null) {
+            return 0;
+        }
+        ifs = stack.interfaces();
+        now = t;
+        return hook.poll(t);
     }
+
+    // ---- for packet hooks ----------------------------------------------------------------------
+
+    /** Installs the worker's hook (before the worker starts). */
+    public void hook(PacketHook h) { this.hook = h; }
+
+    /**
+     * Forwards an IPv4 packet a hook rewrote, as the router forwards: TTL, route, MTU (with ICMP
+     * errors), neighbour, tx burst. The route is looked up for {@code target} rather than the
+     * header's destination when they differ (DR: the real server behind the VIP).
+     */
+    public void forward4(int b, long h, int total, NetInterface in, int target) {
+        v4.forward(b, h, total, in, target);
+    }
+
+    /** IPv6 counterpart of {@link #forward4}. */
+    public void forward6(int b, long h, int l3Len, NetInterface in, long targetHi, long targetLo) {
+        v6.forward(b, h, l3Len, in, targetHi, targetLo);
+    }
+
+    /** What the router does with a packet no hook took (e.g. one a hook received from another worker). */
+    public void route4(int b, long h, int hl, int total, NetInterface in) {
+        v4.route(b, h, hl, total, in);
+    }
+
+    public void route6(int b, long h, int l3Len, NetInterface in) {
+        v6.route(b, h, l3Len, in);
+    }
+
+    /**
+     * Completes a checksum the sender left to "hardware" (veth) before a hook rewrites or wraps the
+     * packet: incremental updates need a real checksum to start from.
+     */
+    public void completePartialChecksum(int b, long h, boolean isV6, int l3Len) {
+        if ((pool.flags(b) & io.wirespeed.drivers.PacketFlags.CSUM_PARTIAL) == 0) {
+            return;
+        }
+        if (isV6) {
+            PartialChecksum.complete6(m, h, chain, l3Len);
+        } else {
+            PartialChecksum.complete4(m, h);
+        }
+        pool.setFlags(b, pool.flags(b) & ~io.wirespeed.drivers.PacketFlags.CSUM_PARTIAL);
+    }
+
+    /** An ICMP error about the IPv4 packet in {@code b} back to its sender (rate limited; b stays the caller's). */
+    public void icmpError4(int b, long h, int total, NetInterface in, int type, int code, int mtu) {
+        errors.v4(b, h, total, in, type, code, mtu);
+    }
+
+    public void icmpError6(int b, long h, int l3Len, NetInterface in, int type, int code, int mtu) {
+        errors.v6(b, h, l3Len, in, type, code, mtu);
+    }
+
+    /** The address this node sends from towards {@code target} (outer header of a tunnel), 0 without a route. */
+    public int sourceTowards4(int target) {
+        io.wirespeed.net.route.NextHop nh = stack.routes().lookup4(target);
+        return nh == null ? 0 : ifs.sourceV4(nh.ifIndex(), target);
+    }
+
+    /**
+     * IPv6 counterpart of {@link #sourceTowards4}: the index of the local address to send from
+     * (read it with {@code interfaces().localV6Hi/Lo}), or -1.
+     */
+    public int sourceTowards6(long targetHi, long targetLo) {
+        io.wirespeed.net.route.NextHop nh = stack.routes().lookup6(targetHi, targetLo);
+        return nh == null ? -1 : ifs.sourceV6(nh.ifIndex(), targetHi);
+    }
+
+    /** The worker's IPv6 extension header walker, for hooks (one per worker, reused per packet). */
+    public Ipv6Chain chain() { return chain; }
+
+    public PacketPool pool() { return pool; }
+
+    /** The worker's buffer cache: hooks free and allocate through it. */
+    public PoolCache cache() { return cache; }
+
+    /** The interface table of the burst in progress. */
+    public InterfaceTable interfaces() { return ifs; }
+
+    /** The clock of the burst in progress. */
+    public long now() { return now; }
 
     /** Queues packets the master built or resolved (their output port is in aux) for transmission. */
     public int drainFromMaster() {
@@ -229,6 +323,9 @@ public final class Pipeline {
         if (masterHasWork) {
             masterHasWork = false;
             wakeMaster.run();
+        }
+        if (hook != null) {
+            hook.flush();
         }
     }
 

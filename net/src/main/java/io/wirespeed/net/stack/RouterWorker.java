@@ -42,7 +42,7 @@ public final class RouterWorker implements WorkerBody {
             }
         }
         n += pipeline.drainFromMaster();
-        pipeline.tick();
+        n += pipeline.tick();
         pipeline.flush();
         return n;
     }

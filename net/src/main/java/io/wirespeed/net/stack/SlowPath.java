@@ -15,6 +15,13 @@ public final class SlowPath {
     /** Needs a neighbour resolved; aux holds the output interface index. */
     public static final int RESOLVE4 = 3;
     public static final int RESOLVE6 = 4;
+
+    /**
+     * Where a packet waiting for address resolution carries its next hop: the first bytes of its
+     * buffer's headroom, far in front of any header we write. The worker knows the next hop (for DR
+     * it is the real server, not the destination in the header), so the master does not look it up again.
+     */
+    static final int NEXT_HOP_SCRATCH = 0;
     /** For the kernel (TAP of the input port). */
     public static final int EXCEPTION = 5;
 

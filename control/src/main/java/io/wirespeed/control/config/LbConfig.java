@@ -1,0 +1,15 @@
+package io.wirespeed.control.config;
+
+/**
+ * Load balancer settings ({@code lb:} in wirespeed.yaml).
+ *
+ * @param connections connection table entries per worker: fixed at start, memory is allocated up front
+ *     (128 bytes per entry plus the index); a full table refuses new connections and counts them
+ * @param expireOnRemove when a real server is removed, expire its connections at their next packet
+ *     (IPVS's expire_nodest_conn) rather than keep forwarding them to it until they end
+ */
+public record LbConfig(int connections, boolean expireOnRemove) {
+    public static final int DEFAULT_CONNECTIONS = 65536;
+    public static final int MAX_CONNECTIONS = 1 << 24;
+    public static final LbConfig DEFAULTS = new LbConfig(DEFAULT_CONNECTIONS, true);
+}

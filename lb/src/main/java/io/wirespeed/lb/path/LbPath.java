@@ -1,0 +1,292 @@
+package io.wirespeed.lb.path;
+
+import io.wirespeed.core.pool.PacketPool;
+import io.wirespeed.core.worker.HandoffRings;
+import io.wirespeed.lb.conn.ConnFlags;
+import io.wirespeed.lb.conn.ConnInfo;
+import io.wirespeed.lb.conn.ConnKey;
+import io.wirespeed.lb.conn.ConnState;
+import io.wirespeed.lb.conn.ConnTable;
+import io.wirespeed.lb.sched.FlowInput;
+import io.wirespeed.lb.service.LbSnapshot;
+import io.wirespeed.net.iface.NetInterface;
+import io.wirespeed.net.stack.PacketHook;
+import io.wirespeed.net.stack.Pipeline;
+import java.lang.foreign.MemorySegment;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+
+/**
+ * The load balancer in one worker's packet path (DPVS's PRE_ROUTING hook): packets of virtual
+ * services and of their connections are scheduled, rewritten for their forwarding mode and sent
+ * here; everything else goes on to the router. Owns the worker's connection table.
+ *
+ * <p>With several workers, every connection has one owner and its packets are processed there:
+ * full NAT by the local port (each worker hands out only ports {@code p % workers == worker}, so a
+ * server's reply names its owner), NAT by the client's address and port (the one thing both of its
+ * directions carry), DR and TUN where the client's packets land (there are no replies). A packet
+ * that lands elsewhere crosses to its owner over an SPSC hand-off ring: no shared table, no lock.
+ */
+public final class LbPath implements PacketHook, AutoCloseable {
+    private static final int HANDOFF_BATCH = 64;
+
+    final int worker;
+    final int workers;
+    final Pipeline pipeline;
+    final PacketPool pool;
+    final MemorySegment m;
+    final ConnTable conns;
+    final WorkerServices services;
+    final ConnKey key = new ConnKey();
+    final ConnKey reply = new ConnKey();
+    final FlowInput flow = new FlowInput();
+    private final Supplier<LbSnapshot> snapshots;
+    private final HandoffRings handoff;
+    private final IntConsumer wakeWorker;
+    private final boolean[] handedTo;
+    private final int[] handoffBatch = new int[HANDOFF_BATCH];
+    private final Ipv4Balancer v4;
+    final Ipv6Balancer v6;
+    long now;
+
+    /**
+     * @param handoff rings between the workers (null with one worker)
+     * @param wakeWorker wakes worker i after packets were handed to it
+     */
+    public LbPath(int worker, int workers, Pipeline pipeline, Supplier<LbSnapshot> snapshots, int connections,
+                  HandoffRings handoff, IntConsumer wakeWorker) {
+        if (workers > 1 && (handoff == null || handoff.workers() != workers || wakeWorker == null)) {
+            throw new IllegalArgumentException(workers + " workers need hand-off rings for " + workers + " and a wakeup");
+        }
+        this.worker = worker;
+        this.workers = workers;
+        this.pipeline = pipeline;
+        this.pool = pipeline.pool();
+        this.m = pool.data();
+        this.snapshots = snapshots;
+        this.handoff = handoff;
+        this.wakeWorker = wakeWorker;
+        this.handedTo = new boolean[workers];
+        this.now = System.nanoTime();
+        LbSnapshot first = snapshots.get();
+        this.conns = new ConnTable(connections, first.timeouts(), this::expired, now);
+        this.services = new WorkerServices(worker, workers);
+        this.services.update(first);
+        this.v4 = new Ipv4Balancer(this);
+        this.v6 = new Ipv6Balancer(this);
+    }
+
+    // ---- PacketHook ----------------------------------------------------------------------------
+
+    @Override
+    public void beginBurst(long nowNanos) {
+        now = nowNanos;
+        LbSnapshot s = snapshots.get();
+        if (services.update(s) && s.timeouts() != conns.timeouts()) {
+            conns.timeouts(s.timeouts());
+        }
+    }
+
+    @Override
+    public boolean ipv4(int b, long h, int hl, int total, NetInterface in) {
+        if (idle()) {
+            return false;
+        }
+        return v4.input(b, h, hl, total, in, false);
+    }
+
+    @Override
+    public boolean ipv6(int b, long h, int l3Len, NetInterface in) {
+        if (idle()) {
+            return false;
+        }
+        return v6.input(b, h, l3Len, in, false);
+    }
+
+    @Override
+    public int poll(long nowNanos) {
+        now = nowNanos;
+        conns.advance(nowNanos);
+        if (handoff == null) {
+            return 0;
+        }
+        beginBurst(nowNanos);
+        int total = 0;
+        int n;
+        while ((n = handoff.drain(worker, handoffBatch, 0, HANDOFF_BATCH)) > 0) {
+            for (int i = 0; i < n; i++) {
+                fromOtherWorker(handoffBatch[i]);
+            }
+            total += n;
+        }
+        return total;
+    }
+
+    @Override
+    public void flush() {
+        for (int w = 0; w < workers; w++) {
+            if (handedTo[w]) {
+                handedTo[w] = false;
+                wakeWorker.accept(w);
+            }
+        }
+    }
+
+    // ---- ownership -----------------------------------------------------------------------------
+
+    /** Nothing to balance: no service and no connection left, so the router has the packet at once. */
+    private boolean idle() {
+        return services.services.length == 0 && conns.size() == 0;
+    }
+
+    /** The worker that owns a NAT connection: a mix of the client's address and port. */
+    int ownerByClient(long addrHi, long addrLo, int port) {
+        if (workers == 1) {
+            return worker;
+        }
+        long x = (addrHi * 0x9E3779B97F4A7C15L) ^ (addrLo * 0xC2B2AE3D27D4EB4FL) ^ port;
+        x ^= x >>> 33;
+        x *= 0xFF51AFD7ED558CCDL;
+        x ^= x >>> 33;
+        return (int) Long.remainderUnsigned(x, workers);
+    }
+
+    /** The worker that owns a full-NAT connection: the one whose share its local port is in. */
+    int ownerByLocalPort(int port) {
+        return port % workers;
+    }
+
+    /**
+     * Passes the packet to worker {@code owner}; the interface it came in on travels in the
+     * buffer's aux word. Returns true: the packet is the owner's or counted as dropped.
+     */
+    boolean handOff(int b, int owner, NetInterface in) {
+        pool.setAux(b, in.index());
+        if (handoff.offer(worker, owner, b)) {
+            handedTo[owner] = true;
+        } else {
+            pipeline.drop(b, LbDrops.HANDOFF_FULL);
+        }
+        return true;
+    }
+
+    private void fromOtherWorker(int b) {
+        NetInterface in = pipeline.interfaces().get((int) pool.aux(b));
+        long h = pool.packetStart(b) + pool.l3Offset(b);
+        if (in == null) {
+            pipeline.drop(b, LbDrops.HANDOFF_FULL);
+            return;
+        }
+        if ((m.get(java.lang.foreign.ValueLayout.JAVA_BYTE, h) & 0xF0) == 0x60) {
+            int l3Len = pool.length(b) - pool.l3Offset(b);
+            if (!v6.input(b, h, l3Len, in, true)) {
+                pipeline.route6(b, h, l3Len, in);
+            }
+        } else {
+            int hl = io.wirespeed.net.proto.Ipv4.headerLen(m, h);
+            int total = io.wirespeed.net.proto.Ipv4.totalLength(m, h);
+            if (!v4.input(b, h, hl, total, in, true)) {
+                pipeline.route4(b, h, hl, total, in);
+            }
+        }
+    }
+
+    /**
+     * A client SYN on a connection that is closing or closed (TIME_WAIT, CLOSE; FIN_WAIT without
+     * replies for DR/TUN): the client reused its port for a new connection, which IPVS
+     * (conn_reuse_mode) schedules afresh after expiring the old one.
+     */
+    boolean reusedPort(int ref, int proto, long l4) {
+        if (proto != io.wirespeed.net.proto.Ipv4.PROTO_TCP || ConnTable.direction(ref) != ConnTable.ORIGINAL
+                || (io.wirespeed.net.proto.Tcp.flags(m, l4) & (io.wirespeed.net.proto.Tcp.SYN | io.wirespeed.net.proto.Tcp.ACK)) != io.wirespeed.net.proto.Tcp.SYN) {
+            return false;
+        }
+        int conn = ConnTable.conn(ref);
+        int state = conns.state(conn);
+        boolean reusable = state == ConnState.TIME_WAIT || state == ConnState.CLOSE
+                || state == ConnState.FIN_WAIT && (conns.flags(conn) & ConnFlags.NO_OUTPUT) != 0;
+        if (reusable) {
+            conns.expire(conn);
+        }
+        return reusable;
+    }
+
+    /**
+     * Moves the connection's state and counters for one packet of {@code bytes}. False when the
+     * packet was dropped instead: its real server is gone and its connections expire with it.
+     */
+    boolean account(int b, int ref, int proto, int tcpFlags, int bytes) {
+        int conn = ConnTable.conn(ref);
+        int slot = conns.destination(conn);
+        Destinations dests = services.destinations;
+        if (!dests.live(slot) && services.snapshot.expireOnRemove()) {
+            conns.expire(conn);
+            pipeline.drop(b, LbDrops.DEST_REMOVED);
+            return false;
+        }
+        if (proto == io.wirespeed.net.proto.Ipv4.PROTO_TCP) {
+            int change = conns.updateTcp(ref, tcpFlags, bytes, now);
+            dests.activeChanged(slot, io.wirespeed.lb.conn.StateChange.activeDelta(change));
+        } else {
+            conns.update(ref, bytes, now);
+        }
+        if (ConnTable.direction(ref) == ConnTable.ORIGINAL) {
+            dests.server(slot).inPacket(worker, bytes);
+            dests.service(slot).inPacket(worker, bytes);
+        } else {
+            dests.server(slot).outPacket(worker, bytes);
+            dests.service(slot).outPacket(worker, bytes);
+        }
+        return true;
+    }
+
+    /** Points the buffer at a new L3 start after a header was added or replaced (the slow path reads these fields). */
+    void moveL3(int b, long l3, int l3Len) {
+        int l2 = io.wirespeed.net.proto.Ethernet.LEN;
+        pool.setDataOffset(b, (int) (l3 - l2 - pool.bufferBase(b)));
+        pool.setL3Offset(b, l2);
+        pool.setLength(b, l2 + l3Len);
+    }
+
+    // ---- connection ends -----------------------------------------------------------------------
+
+    /** The table's expiry listener: the server's counts and the full-NAT port are given back. */
+    private void expired(int conn) {
+        int slot = conns.destination(conn);
+        services.destinations.disconnected(slot, ConnState.isActive(conns.state(conn)));
+        if (ConnFlags.mode(conns.flags(conn)) == ConnFlags.MODE_FNAT) {
+            int localPool = conns.service(conn);
+            if (localPool >= 0) {
+                services.localPorts(localPool).release(conns.localPort(conn));
+            }
+        }
+    }
+
+    // ---- control plane -------------------------------------------------------------------------
+
+    /** {@code -Lnc}: copies connections; must run on this worker (its mailbox). See {@link ConnTable#copyEntries}. */
+    public int copyConnections(int from, int max, Consumer<ConnInfo> visitor) {
+        return conns.copyEntries(from, max, System.nanoTime(), visitor);
+    }
+
+    /** Connections in this worker's table now (read from any thread: a racy but harmless int read). */
+    public int connectionCount() {
+        return conns.size();
+    }
+
+    public int connectionCapacity() {
+        return conns.capacity();
+    }
+
+    /** Refused because the table was full (a counter only the worker writes). */
+    public long refusedFull() {
+        return conns.refusedFull();
+    }
+
+    /** Frees the connection table; only after the worker stopped. */
+    @Override
+    public void close() {
+        conns.close();
+    }
+}

@@ -1,0 +1,74 @@
+package io.wirespeed.lb.path;
+
+import io.wirespeed.lb.conn.ConnFlags;
+import io.wirespeed.lb.sched.Scheduler;
+import io.wirespeed.lb.service.ForwardMethod;
+import io.wirespeed.lb.service.RealServer;
+import io.wirespeed.lb.service.ServiceEntry;
+import java.util.List;
+
+/**
+ * One virtual service as one worker uses it during one snapshot: its own scheduler (own round-robin
+ * position, own load view), and the real servers flattened into arrays so a new connection reads
+ * them without touching a record or a list.
+ */
+final class ServiceRuntime {
+    final ServiceEntry entry;
+    final Scheduler scheduler;
+    final boolean v6;
+    /** Destination i: its slot in {@link Destinations}, {@link ConnFlags} mode, address and port. */
+    final int[] slot;
+    final int[] mode;
+    final boolean[] serverV6;
+    final long[] serverHi;
+    final long[] serverLo;
+    final int[] serverPort;
+    /** Full NAT: indices into the worker's local port pools, one per local address of the service. */
+    final int[] localPools;
+    private int nextLocal;
+
+    ServiceRuntime(ServiceEntry entry, Destinations destinations, int[] localPools) {
+        this.entry = entry;
+        this.v6 = entry.key().vip().v6();
+        List<RealServer> servers = entry.servers();
+        int n = servers.size();
+        slot = new int[n];
+        mode = new int[n];
+        serverV6 = new boolean[n];
+        serverHi = new long[n];
+        serverLo = new long[n];
+        serverPort = new int[n];
+        for (int i = 0; i < n; i++) {
+            RealServer s = servers.get(i);
+            slot[i] = destinations.register(entry.serverCounters().get(i), entry.counters());
+            mode[i] = modeOf(s.method());
+            serverV6[i] = s.addr().v6();
+            serverHi[i] = s.addr().hi();
+            serverLo[i] = s.addr().lo();
+            serverPort[i] = s.port();
+        }
+        this.localPools = localPools;
+        this.scheduler = entry.plan().forWorker(destinations.loadOf(slot));
+    }
+
+    /** The next local port pool to try, round robin over the service's local addresses; -1 when it has none. */
+    int nextLocalPool(int attempt) {
+        if (localPools.length == 0) {
+            return -1;
+        }
+        if (attempt == 0) {
+            nextLocal = nextLocal + 1 >= localPools.length ? 0 : nextLocal + 1;
+        }
+        int i = nextLocal + attempt;
+        return localPools[i >= localPools.length ? i % localPools.length : i];
+    }
+
+    static int modeOf(ForwardMethod method) {
+        return switch (method) {
+            case FULLNAT -> ConnFlags.MODE_FNAT;
+            case NAT -> ConnFlags.MODE_NAT;
+            case DR -> ConnFlags.MODE_DR;
+            case TUNNEL -> ConnFlags.MODE_TUN;
+        };
+    }
+}

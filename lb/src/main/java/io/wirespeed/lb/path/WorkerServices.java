@@ -1,0 +1,97 @@
+package io.wirespeed.lb.path;
+
+import io.wirespeed.lb.service.IpAddress;
+import io.wirespeed.lb.service.LbSnapshot;
+import io.wirespeed.lb.service.LocalAddress;
+import io.wirespeed.lb.service.ServiceEntry;
+import io.wirespeed.lb.service.VipIndex;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One worker's view of the service configuration: rebuilt when the control plane publishes a new
+ * {@link LbSnapshot} (a version check per burst), kept otherwise. Rebuilding allocates; it happens
+ * per configuration change, never per packet.
+ */
+final class WorkerServices {
+    private final int worker;
+    private final int workers;
+    final Destinations destinations;
+    /** Local port pools by local address; a pool outlives the snapshots that name its address. */
+    private final Map<IpAddress, Integer> poolIndex = new HashMap<>();
+    private final List<LocalPorts> pools = new ArrayList<>();
+    private LocalPorts[] poolArray = new LocalPorts[0];
+
+    private long version = -1;
+    LbSnapshot snapshot = LbSnapshot.EMPTY;
+    VipIndex vips = VipIndex.of(LbSnapshot.EMPTY);
+    ServiceRuntime[] services = new ServiceRuntime[0];
+    /** Full-NAT local addresses: a reply to one of them belongs to the worker its port names. */
+    AddressSet localAddresses = new AddressSet(List.of());
+    /** Masquerade (NAT) real servers: their replies belong to the worker the client's address names. */
+    AddressSet natServers = new AddressSet(List.of());
+    /** Services with a NAT real server, by position: their connections are placed by client address. */
+    boolean[] placedByClient = new boolean[0];
+
+    WorkerServices(int worker, int workers) {
+        this.worker = worker;
+        this.workers = workers;
+        this.destinations = new Destinations(worker);
+    }
+
+    /** Switches to {@code next} if it is newer than the one in use. True if it switched. */
+    boolean update(LbSnapshot next) {
+        if (next.version() == version) {
+            return false;
+        }
+        destinations.beginSnapshot();
+        List<ServiceEntry> entries = next.services();
+        ServiceRuntime[] runtimes = new ServiceRuntime[entries.size()];
+        for (int s = 0; s < runtimes.length; s++) {
+            ServiceEntry e = entries.get(s);
+            int[] local = new int[e.localAddresses().size()];
+            for (int i = 0; i < local.length; i++) {
+                local[i] = pool(e.localAddresses().get(i));
+            }
+            runtimes[s] = new ServiceRuntime(e, destinations, local);
+        }
+        destinations.endSnapshot();
+        java.util.Set<IpAddress> laddrs = new java.util.HashSet<>();
+        java.util.Set<IpAddress> nat = new java.util.HashSet<>();
+        boolean[] byClient = new boolean[entries.size()];
+        for (int s = 0; s < runtimes.length; s++) {
+            ServiceEntry e = entries.get(s);
+            e.localAddresses().forEach(l -> laddrs.add(l.addr()));
+            for (var server : e.servers()) {
+                if (server.method() == io.wirespeed.lb.service.ForwardMethod.NAT) {
+                    nat.add(server.addr());
+                    byClient[s] = true;
+                }
+            }
+        }
+        localAddresses = new AddressSet(laddrs);
+        natServers = new AddressSet(nat);
+        placedByClient = byClient;
+        services = runtimes;
+        vips = VipIndex.of(next);
+        snapshot = next;
+        version = next.version();
+        return true;
+    }
+
+    LocalPorts localPorts(int pool) { return poolArray[pool]; }
+
+    private int pool(LocalAddress laddr) {
+        Integer i = poolIndex.get(laddr.addr());
+        if (i != null) {
+            return i;
+        }
+        int index = pools.size();
+        pools.add(new LocalPorts(laddr.addr(), worker, workers));
+        poolIndex.put(laddr.addr(), index);
+        poolArray = pools.toArray(LocalPorts[]::new);
+        return index;
+    }
+}
