@@ -9,6 +9,6 @@ public final class Commands {
     public static void registerAll(CommandRegistry registry, DataPlane dp) {
         new IpCommands(dp).register(registry);
         new StatsCommands(dp).register(registry);
-        new LbCommands(dp.lbServices()).register(registry);
+        new LbCommands(dp.lbServices(), new ConnectionLister(dp.workers(), dp.lbPaths())).register(registry);
     }
 }
