@@ -10,9 +10,10 @@ import io.wirespeed.lb.sched.SchedulerOptions;
  * @param persistenceTimeout seconds a client sticks to its real server, 0 = not persistent
  * @param netmaskBits persistence granularity as a prefix length: clients in the same /N share a real
  *     server; 32 (IPv4) or 128 (IPv6) when not given
+ * @param clientAddress how full-NAT TCP connections pass the client address to the servers
  */
 public record VirtualService(ServiceKey key, String scheduler, String schedulerFlags, int persistenceTimeout,
-                             int netmaskBits) {
+                             int netmaskBits, ClientAddressMode clientAddress) {
     public static final String DEFAULT_SCHEDULER = "wlc";
     public static final int DEFAULT_PERSISTENCE_TIMEOUT = 300;
     /** ipvsadm's upper bound for timeouts: 31 days. */
@@ -23,6 +24,7 @@ public record VirtualService(ServiceKey key, String scheduler, String schedulerF
             throw new IllegalArgumentException("virtual service needs a key and a scheduler");
         }
         schedulerFlags = schedulerFlags == null ? "" : schedulerFlags;
+        clientAddress = clientAddress == null ? ClientAddressMode.TOA : clientAddress;
         if (persistenceTimeout < 0 || persistenceTimeout > MAX_TIMEOUT) {
             throw new IllegalArgumentException("invalid timeout value `" + persistenceTimeout + "' specified");
         }
@@ -30,6 +32,11 @@ public record VirtualService(ServiceKey key, String scheduler, String schedulerF
             throw new IllegalArgumentException("persistence netmask /" + netmaskBits + " out of range 1.."
                     + key.vip().bits());
         }
+    }
+
+    /** A service that passes client addresses by TOA (the default). */
+    public VirtualService(ServiceKey key, String scheduler, String schedulerFlags, int persistenceTimeout, int netmaskBits) {
+        this(key, scheduler, schedulerFlags, persistenceTimeout, netmaskBits, ClientAddressMode.TOA);
     }
 
     /** A non-persistent service with the default scheduler flags. */
