@@ -73,7 +73,7 @@ public final class ConnKey {
         return IPV4_MAPPED_LO | (ip4 & 0xFFFF_FFFFL);
     }
 
-    static boolean isV4(long hi, long lo) {
+    public static boolean isV4(long hi, long lo) {
         return hi == 0 && (lo & 0xFFFF_FFFF_0000_0000L) == IPV4_MAPPED_LO;
     }
 

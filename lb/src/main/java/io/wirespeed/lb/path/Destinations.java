@@ -1,6 +1,7 @@
 package io.wirespeed.lb.path;
 
 import io.wirespeed.lb.sched.DestinationLoad;
+import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.TrafficCounters;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
@@ -27,6 +28,7 @@ final class Destinations {
     private int[] refs = new int[16];
     private boolean[] live = new boolean[16];
     private boolean[] used = new boolean[16];
+    private ClientAddressMode[] clientAddress = new ClientAddressMode[16];
     private int[] freeSlots = new int[0];
     private int freeCount;
     private int highWater;
@@ -43,7 +45,7 @@ final class Destinations {
     }
 
     /** The slot of a configured server (existing or new), marked live. */
-    int register(TrafficCounters serverCounters, TrafficCounters serviceCounters) {
+    int register(TrafficCounters serverCounters, TrafficCounters serviceCounters, ClientAddressMode clientAddressMode) {
         Integer s = slotOf.get(serverCounters);
         int slot;
         if (s != null) {
@@ -56,6 +58,7 @@ final class Destinations {
             used[slot] = true;
         }
         service[slot] = serviceCounters;
+        clientAddress[slot] = clientAddressMode;
         live[slot] = true;
         return slot;
     }
@@ -76,6 +79,9 @@ final class Destinations {
     TrafficCounters server(int slot) { return server[slot]; }
 
     TrafficCounters service(int slot) { return service[slot]; }
+
+    /** How the slot's service passes client addresses in full NAT (as of the snapshot that last named it). */
+    ClientAddressMode clientAddress(int slot) { return clientAddress[slot]; }
 
     /** A new connection to the slot's server: not yet established. */
     void connected(int slot) {
@@ -156,5 +162,6 @@ final class Destinations {
         refs = Arrays.copyOf(refs, cap);
         live = Arrays.copyOf(live, cap);
         used = Arrays.copyOf(used, cap);
+        clientAddress = Arrays.copyOf(clientAddress, cap);
     }
 }

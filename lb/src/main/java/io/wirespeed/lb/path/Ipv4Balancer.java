@@ -168,7 +168,12 @@ final class Ipv4Balancer {
                 case ConnFlags.MODE_FNAT -> {
                     HeaderRewrite.v4(m, h, l4, proto, false, conns.dstV4(conn, back), conns.dstPort(conn, back));
                     HeaderRewrite.v4(m, h, l4, proto, true, server, conns.srcPort(conn, back));
-                    lb.pipeline.forward4(b, h, total, in, server);
+                    long out = h;
+                    if (proto == Ipv4.PROTO_TCP) {
+                        out = lb.clientAddress.toServer(b, h, conn, services.destinations.clientAddress(conns.destination(conn)),
+                                lb.pipeline.mtuTowards4(server));
+                    }
+                    lb.pipeline.forward4(b, out, Ipv4.totalLength(m, out), in, server);
                 }
                 case ConnFlags.MODE_NAT -> {
                     HeaderRewrite.v4(m, h, l4, proto, true, server, conns.srcPort(conn, back));
@@ -182,6 +187,9 @@ final class Ipv4Balancer {
                 case ConnFlags.MODE_FNAT -> {
                     HeaderRewrite.v4(m, h, l4, proto, false, conns.dstV4(conn, orig), conns.dstPort(conn, orig));
                     HeaderRewrite.v4(m, h, l4, proto, true, conns.srcV4(conn, orig), conns.srcPort(conn, orig));
+                    if (proto == Ipv4.PROTO_TCP) {
+                        lb.clientAddress.toClient(b, h, conn, services.destinations.clientAddress(conns.destination(conn)));
+                    }
                 }
                 case ConnFlags.MODE_NAT ->
                         HeaderRewrite.v4(m, h, l4, proto, false, conns.dstV4(conn, orig), conns.dstPort(conn, orig));

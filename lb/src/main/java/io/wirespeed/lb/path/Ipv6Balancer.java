@@ -192,7 +192,11 @@ final class Ipv6Balancer {
                     HeaderRewrite.v6(m, h, l4, proto, false, conns.dstHi(conn, back), conns.dstLo(conn, back),
                             conns.dstPort(conn, back));
                     HeaderRewrite.v6(m, h, l4, proto, true, rsHi, rsLo, rsPort);
-                    lb.pipeline.forward6(b, h, l3Len, in, rsHi, rsLo);
+                    long out = h;
+                    if (proto == Ipv4.PROTO_TCP && l4 == h + Ipv6.LEN) {
+                        out = lb.clientAddress.toServer(b, h, conn, clientAddressOf(conn), lb.pipeline.mtuTowards6(rsHi, rsLo));
+                    }
+                    lb.pipeline.forward6(b, out, Ipv6.LEN + Ipv6.payloadLength(m, out), in, rsHi, rsLo);
                 }
                 case ConnFlags.MODE_NAT -> {
                     HeaderRewrite.v6(m, h, l4, proto, true, rsHi, rsLo, rsPort);
@@ -203,7 +207,10 @@ final class Ipv6Balancer {
                     long h4 = Nat64.toV4(m, h, l4, l4Len, proto, conns.dstV4(conn, back), conns.dstPort(conn, back),
                             server, rsPort, translatedId++);
                     lb.moveL3(b, h4, Ipv4.MIN_LEN + l4Len);
-                    lb.pipeline.forward4(b, h4, Ipv4.MIN_LEN + l4Len, in, server);
+                    if (proto == Ipv4.PROTO_TCP) {
+                        h4 = lb.clientAddress.toServer(b, h4, conn, clientAddressOf(conn), lb.pipeline.mtuTowards4(server));
+                    }
+                    lb.pipeline.forward4(b, h4, Ipv4.totalLength(m, h4), in, server);
                 }
                 case ConnFlags.MODE_TUN -> tunnel(b, h, l3Len, in, rsHi, rsLo);
                 default -> lb.pipeline.forward6(b, h, l3Len, in, rsHi, rsLo); // DR
@@ -215,6 +222,9 @@ final class Ipv6Balancer {
                             conns.dstPort(conn, orig));
                     HeaderRewrite.v6(m, h, l4, proto, true, conns.srcHi(conn, orig), conns.srcLo(conn, orig),
                             conns.srcPort(conn, orig));
+                    if (proto == Ipv4.PROTO_TCP && l4 == h + Ipv6.LEN) {
+                        lb.clientAddress.toClient(b, h, conn, clientAddressOf(conn));
+                    }
                 }
                 case ConnFlags.MODE_NAT -> HeaderRewrite.v6(m, h, l4, proto, false, conns.dstHi(conn, orig),
                         conns.dstLo(conn, orig), conns.dstPort(conn, orig));
@@ -236,6 +246,9 @@ final class Ipv6Balancer {
         Nat64.toV6(m, h4, l4, l4Len, proto, conns.dstHi(conn, orig), conns.dstLo(conn, orig), conns.dstPort(conn, orig),
                 cHi, cLo, conns.srcPort(conn, orig));
         lb.moveL3(b, h, Ipv6.LEN + l4Len);
+        if (proto == Ipv4.PROTO_TCP) {
+            lb.clientAddress.toClient(b, h, conn, clientAddressOf(conn));
+        }
         lb.pipeline.forward6(b, h, Ipv6.LEN + l4Len, in, cHi, cLo);
     }
 
@@ -256,6 +269,10 @@ final class Ipv6Balancer {
         Ipv6.setDst(m, outer, rsHi, rsLo);
         lb.moveL3(b, outer, Ipv6.LEN + l3Len);
         lb.pipeline.forward6(b, outer, Ipv6.LEN + l3Len, in, rsHi, rsLo);
+    }
+
+    private io.wirespeed.lb.service.ClientAddressMode clientAddressOf(int conn) {
+        return services.destinations.clientAddress(conns.destination(conn));
     }
 
     private boolean drop(int b, DropReason reason) {

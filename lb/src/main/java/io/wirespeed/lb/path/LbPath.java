@@ -48,6 +48,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     private final int[] handoffBatch = new int[HANDOFF_BATCH];
     private final Ipv4Balancer v4;
     final Ipv6Balancer v6;
+    final ClientAddressDelivery clientAddress;
     long now;
 
     /**
@@ -73,6 +74,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.conns = new ConnTable(connections, first.timeouts(), this::expired, now);
         this.services = new WorkerServices(worker, workers);
         this.services.update(first);
+        this.clientAddress = new ClientAddressDelivery(this);
         this.v4 = new Ipv4Balancer(this);
         this.v6 = new Ipv6Balancer(this);
     }

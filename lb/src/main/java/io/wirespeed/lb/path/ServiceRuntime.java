@@ -40,7 +40,7 @@ final class ServiceRuntime {
         serverPort = new int[n];
         for (int i = 0; i < n; i++) {
             RealServer s = servers.get(i);
-            slot[i] = destinations.register(entry.serverCounters().get(i), entry.counters());
+            slot[i] = destinations.register(entry.serverCounters().get(i), entry.counters(), entry.service().clientAddress());
             mode[i] = modeOf(s.method());
             serverV6[i] = s.addr().v6();
             serverHi[i] = s.addr().hi();

@@ -278,6 +278,19 @@ public final class Pipeline {
         return nh == null ? -1 : ifs.sourceV6(nh.ifIndex(), targetHi);
     }
 
+    /** The MTU of the interface the route towards {@code target} leaves by (1280 without a route: nothing bigger is safe). */
+    public int mtuTowards4(int target) {
+        io.wirespeed.net.route.NextHop nh = stack.routes().lookup4(target);
+        NetInterface out = nh == null ? null : ifs.get(nh.ifIndex());
+        return out == null ? 1280 : out.mtu();
+    }
+
+    public int mtuTowards6(long targetHi, long targetLo) {
+        io.wirespeed.net.route.NextHop nh = stack.routes().lookup6(targetHi, targetLo);
+        NetInterface out = nh == null ? null : ifs.get(nh.ifIndex());
+        return out == null ? 1280 : out.mtu();
+    }
+
     /** The worker's IPv6 extension header walker, for hooks (one per worker, reused per packet). */
     public Ipv6Chain chain() { return chain; }
 
