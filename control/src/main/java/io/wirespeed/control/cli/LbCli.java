@@ -24,6 +24,7 @@ final class LbCli {
     static final String USAGE = """
             Usage:
               wsctl lb -A|E -t|u service-address [-s scheduler] [-p [timeout]] [-M netmask] [-b sched-flags]
+                            [--proxy-protocol v1|v2|toa|none|disable]
               wsctl lb -D -t|u service-address
               wsctl lb -C
               wsctl lb -R
@@ -64,6 +65,9 @@ final class LbCli {
               --sched-flags  -b flags             scheduler flags (with -A/-E), e.g. mh-fallback,mh-port
               --persistent   -p [timeout]         persistent service (default timeout 300 s)
               --netmask      -M netmask           persistent granularity mask (IPv6: prefix length)
+              --proxy-protocol mode               how full-NAT TCP servers learn the client address:
+                                                  v1|v2 (proxy protocol), toa (default; disable = toa),
+                                                  none
               --real-server  -r server-address    server-address is host (and port)
               --gatewaying   -g                   gatewaying (direct routing) (default)
               --ipip         -i                   ipip encapsulation (tunneling)

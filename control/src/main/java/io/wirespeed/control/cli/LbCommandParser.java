@@ -1,11 +1,13 @@
 package io.wirespeed.control.cli;
 
+import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.VirtualService;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -258,7 +260,24 @@ final class LbCommandParser {
         if (values.containsKey(LbOption.SCHED_FLAGS)) {
             args.put("flags", values.get(LbOption.SCHED_FLAGS));
         }
+        // left out, the daemon uses the default (TOA): -E, like ipvsadm's, replaces every setting
+        if (values.containsKey(LbOption.PROXY_PROTOCOL)) {
+            args.put("client_address", clientAddress(values.get(LbOption.PROXY_PROTOCOL)).label);
+        }
         return args;
+    }
+
+    /**
+     * {@code --proxy-protocol}: DPVS's {@code disable|v1|v2}, any case as DPVS compares them, plus
+     * {@code toa} and {@code none}. DPVS reads any other word as {@code disable}; a typo that silently
+     * keeps TOA would hide from the operator why the servers see no proxy header, so it is refused.
+     */
+    private static ClientAddressMode clientAddress(String text) throws LbCliException {
+        try {
+            return ClientAddressMode.byLabel(text.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new LbCliException("invalid proxy protocol value `" + text + "' specified");
+        }
     }
 
     private Map<String, Object> server(Map<String, Object> args) throws LbCliException {

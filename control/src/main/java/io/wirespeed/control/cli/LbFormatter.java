@@ -1,5 +1,6 @@
 package io.wirespeed.control.cli;
 
+import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.Protocol;
@@ -71,6 +72,7 @@ final class LbFormatter {
                     out.append(" mask ").append(mask);
                 }
             }
+            out.append(listed(clientAddress(s, where)));
         }
         out.append('\n');
         for (Server d : servers(s, where, f.nosort())) {
@@ -118,6 +120,10 @@ final class LbFormatter {
             String flags = Reply.optString(s, "flags", where).orElse("");
             if (!flags.isEmpty()) {
                 out.append(" -b ").append(flags);
+            }
+            ClientAddressMode clientAddress = clientAddress(s, where);
+            if (clientAddress != ClientAddressMode.TOA) {
+                out.append(" --proxy-protocol ").append(clientAddress.label);
             }
             out.append('\n');
             for (Server d : servers(s, where, false)) {
@@ -210,6 +216,29 @@ final class LbFormatter {
             return null;
         }
         return vip.v6() ? Long.toString(bits) : IpAddress.ofV4(bits == 0 ? 0 : -1 << (32 - (int) bits)).toString();
+    }
+
+    /**
+     * The service line's word for the client address mode: DPVS's {@code " ppv1"}/{@code " ppv2"}
+     * (written as DPVS writes them, without a space) and nothing for the default, TOA. DPVS has no
+     * mode without either; {@code " toa off"} says the servers get no client address at all.
+     */
+    private static String listed(ClientAddressMode mode) {
+        return switch (mode) {
+            case TOA -> "";
+            case PROXY_V1, PROXY_V2 -> " pp" + mode.label;
+            case NONE -> " toa off";
+        };
+    }
+
+    /** The service's {@code client_address}; TOA when the reply has none, as a service without the setting. */
+    private static ClientAddressMode clientAddress(Map<String, Object> s, String where) {
+        String label = Reply.optString(s, "client_address", where).orElse(ClientAddressMode.TOA.label);
+        try {
+            return ClientAddressMode.byLabel(label);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedReplyException(where + ".client_address: " + e.getMessage());
+        }
     }
 
     private record Server(IpAddress addr, int port, ForwardMethod method, long weight, long upper, long lower,

@@ -26,7 +26,8 @@ enum LbOption {
     EXACT("exact", 'X', Arg.NONE, "--exact"),
     SCHED_FLAGS("sched-flags", '\0', Arg.REQUIRED, "--sched-flags"),
     LADDR("laddr", 'z', Arg.REQUIRED, "--laddr"),
-    IFNAME("ifname", 'F', Arg.REQUIRED, "--ifname");
+    IFNAME("ifname", 'F', Arg.REQUIRED, "--ifname"),
+    PROXY_PROTOCOL("proxy-protocol", '\0', Arg.REQUIRED, "--proxy-protocol");
 
     enum Arg { NONE, REQUIRED, OPTIONAL }
 

@@ -8,8 +8,8 @@ import io.wirespeed.lb.service.VirtualService;
 import java.util.List;
 
 /**
- * One entry of {@code services:}: what {@code ipvsadm -A}, its {@code -a} lines and DPVS's
- * {@code --add-laddr} lines would declare. Held as the load balancer's own value types, so the file
+ * One entry of {@code services:}: what {@code ipvsadm -A} (with DPVS's {@code --proxy-protocol}), its
+ * {@code -a} lines and DPVS's {@code --add-laddr} lines would declare. Held as the load balancer's own value types, so the file
  * and {@code wsctl lb} cannot disagree on what a service is.
  *
  * @param realServers with the port the table will use: DR and TUN servers carry the service port

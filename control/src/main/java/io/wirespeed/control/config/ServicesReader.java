@@ -2,6 +2,7 @@ package io.wirespeed.control.config;
 
 import io.wirespeed.lb.sched.SchedulerFactory;
 import io.wirespeed.lb.sched.SchedulerOptions;
+import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.LocalAddress;
@@ -25,7 +26,7 @@ import java.util.Set;
  */
 final class ServicesReader {
     private static final List<String> SERVICE_KEYS = List.of("proto", "vip", "port", "scheduler", "flags", "persistent",
-            "netmask", "laddrs", "real_servers");
+            "netmask", "client_address", "laddrs", "real_servers");
     private static final List<String> SERVER_KEYS = List.of("addr", "port", "method", "weight", "upper", "lower");
     private static final List<String> LADDR_KEYS = List.of("addr", "dev");
     /** ForwardMethod's config names, plus the long form of the CLI's {@code --fullnat}. */
@@ -89,7 +90,25 @@ final class ServicesReader {
             }
             netmaskBits = netmask(netmaskField.get(), vip);
         }
-        return new VirtualService(key, scheduler, flags, timeout, netmaskBits);
+        return new VirtualService(key, scheduler, flags, timeout, netmaskBits, clientAddress(m.optional("client_address")));
+    }
+
+    /**
+     * As {@code --proxy-protocol}, by the mode's own names only: the CLI's {@code disable} (DPVS's
+     * word, meaning TOA) would read as "no client address" in a field of this name.
+     */
+    private static ClientAddressMode clientAddress(Optional<YamlField> field) throws ConfigException {
+        if (field.isEmpty()) {
+            return ClientAddressMode.TOA;
+        }
+        String label = field.get().string("a client address mode: toa, v1, v2 or none");
+        for (ClientAddressMode mode : ClientAddressMode.values()) {
+            if (mode.label.equals(label)) {
+                return mode;
+            }
+        }
+        throw field.get().error("unknown client address mode '" + YamlField.shorten(label)
+                + "' (expected one of: toa, v1, v2, none)");
     }
 
     private static String scheduler(Optional<YamlField> field) throws ConfigException {

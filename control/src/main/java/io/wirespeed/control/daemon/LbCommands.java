@@ -5,6 +5,7 @@ import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.CommandRegistry;
 import io.wirespeed.lb.conn.ConnState;
 import io.wirespeed.lb.conn.ConnTimeouts;
+import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.LbException;
@@ -134,13 +135,24 @@ public final class LbCommands {
         }
     }
 
+    /** {@code -A}/{@code -E}: every setting left out takes its default, so {@code -E} replaces them all. */
     private static VirtualService service(Map<String, Object> a) throws CommandException {
-        Args.allowOnly(a, "proto", "vip", "port", "scheduler", "flags", "persistent", "netmask");
+        Args.allowOnly(a, "proto", "vip", "port", "scheduler", "flags", "persistent", "netmask", "client_address");
         ServiceKey key = key(a);
         String scheduler = Args.optString(a, "scheduler").orElse(VirtualService.DEFAULT_SCHEDULER);
         int timeout = (int) Args.optInteger(a, "persistent", 0, VirtualService.MAX_TIMEOUT).orElse(0);
         int netmask = (int) Args.optInteger(a, "netmask", 1, key.vip().bits()).orElse(key.vip().bits());
-        return new VirtualService(key, scheduler, Args.optString(a, "flags").orElse(""), timeout, netmask);
+        return new VirtualService(key, scheduler, Args.optString(a, "flags").orElse(""), timeout, netmask,
+                clientAddress(a));
+    }
+
+    private static ClientAddressMode clientAddress(Map<String, Object> a) throws CommandException {
+        String label = Args.optString(a, "client_address").orElse(ClientAddressMode.TOA.label);
+        try {
+            return ClientAddressMode.byLabel(label);
+        } catch (IllegalArgumentException e) {
+            throw new CommandException("argument 'client_address': " + e.getMessage());
+        }
     }
 
     private static RealServer server(Map<String, Object> a) throws CommandException {
@@ -204,6 +216,7 @@ public final class LbCommands {
         m.put("flags", s.schedulerFlags());
         m.put("persistent", (long) s.persistenceTimeout());
         m.put("netmask", (long) s.netmaskBits());
+        m.put("client_address", s.clientAddress().label);
         m.put("stats", counters(e.counters()));
         List<Object> servers = new ArrayList<>();
         for (int i = 0; i < e.servers().size(); i++) {

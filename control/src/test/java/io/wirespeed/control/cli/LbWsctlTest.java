@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wirespeed.control.api.CommandRegistry;
 import io.wirespeed.control.api.ControlServer;
+import io.wirespeed.control.api.Json;
 import io.wirespeed.control.daemon.LbCommands;
+import io.wirespeed.lb.service.ClientAddressMode;
+import io.wirespeed.lb.service.IpAddress;
+import io.wirespeed.lb.service.Protocol;
+import io.wirespeed.lb.service.ServiceKey;
 import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.lb.service.TrafficCounters;
 import java.io.ByteArrayInputStream;
@@ -151,6 +156,70 @@ class LbWsctlTest {
         assertEquals(saved, out);
     }
 
+    private ClientAddressMode clientAddress(String vip, int port) {
+        return table.current().find(new ServiceKey(Protocol.TCP, IpAddress.parse(vip), port)).service().clientAddress();
+    }
+
+    @Test
+    void proxyProtocolIsListedLikeDpvsAndSurvivesSaveAndRestore() {
+        ok("-A -t 198.18.0.100:80 -s rr --proxy-protocol v2");
+        ok("-A -t 198.18.0.101:80 --proxy-protocol=V1");
+        ok("-A -t 198.18.0.102:80 -p 60 --proxy-protocol none");
+        ok("-A -t 198.18.0.103:80 --proxy-protocol disable");
+        ok("-A -t 198.18.0.104:80 --proxy-protocol toa");
+        assertEquals(ClientAddressMode.PROXY_V1, clientAddress("198.18.0.101", 80), "DPVS compares without case");
+        assertEquals(ClientAddressMode.TOA, clientAddress("198.18.0.103", 80), "DPVS's disable leaves TOA on");
+        assertEquals(0, lb("-Ln"));
+        assertEquals("""
+                IP Virtual Server version 1.2.1 (size=4096)
+                Prot LocalAddress:Port Scheduler Flags
+                  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+                TCP  198.18.0.100:80 rr ppv2
+                TCP  198.18.0.101:80 wlc ppv1
+                TCP  198.18.0.102:80 wlc persistent 60 toa off
+                TCP  198.18.0.103:80 wlc
+                TCP  198.18.0.104:80 wlc
+                """, out);
+        assertEquals(0, lb("-S"));
+        String saved = out;
+        assertEquals("""
+                -A -t 198.18.0.100:80 -s rr --proxy-protocol v2
+                -A -t 198.18.0.101:80 -s wlc --proxy-protocol v1
+                -A -t 198.18.0.102:80 -s wlc -p 60 --proxy-protocol none
+                -A -t 198.18.0.103:80 -s wlc
+                -A -t 198.18.0.104:80 -s wlc
+                """, saved);
+        ok("-C");
+        assertEquals(0, lbIn(saved, "-R"), err);
+        assertEquals(ClientAddressMode.PROXY_V2, clientAddress("198.18.0.100", 80));
+        assertEquals(ClientAddressMode.NONE, clientAddress("198.18.0.102", 80));
+        assertEquals(0, lb("-S"));
+        assertEquals(saved, out);
+    }
+
+    @Test
+    void editServiceReplacesTheClientAddressModeAsItReplacesEverySetting() {
+        ok("-A -t 198.18.0.100:80 -s rr -p 60 --proxy-protocol v2");
+        ok("-E -t 198.18.0.100:80 -s rr");
+        assertEquals(ClientAddressMode.TOA, clientAddress("198.18.0.100", 80));
+        assertEquals(0, table.current().services().getFirst().service().persistenceTimeout(), "as -p, reset by -E");
+        ok("-E -t 198.18.0.100:80 --proxy-protocol v1");
+        assertEquals(ClientAddressMode.PROXY_V1, clientAddress("198.18.0.100", 80));
+    }
+
+    @Test
+    void jsonListingCarriesTheClientAddressMode() throws Exception {
+        ok("-A -t 198.18.0.100:80 --proxy-protocol v2");
+        ok("-A -u 198.18.0.100:53");
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        int code = new Wsctl(Map.of(), Duration.ofSeconds(5)).run(new String[] {"-s", socket.toString(), "-j", "lb", "-Ln"},
+                new ByteArrayInputStream(new byte[0]), new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        assertEquals(0, code);
+        List<Map<String, Object>> services = Reply.list(Json.parse(o.toString(StandardCharsets.UTF_8)), "lb.list");
+        assertEquals(List.of("v2", "toa"), services.stream().map(x -> x.get("client_address")).toList());
+    }
+
     @Test
     void daemonRefusalsPrintIpvsadmWordsAndExit255() {
         assertEquals(255, lb("-a", "-t", "198.18.0.100:80", "-r", "198.19.0.11"));
@@ -223,6 +292,12 @@ class LbWsctlTest {
                 {"-q: unknown option", "-L -q"},
                 {"-s: missing argument", "-A -t 198.18.0.1:80 -s"},
                 {"illegal local address specified", "--add-laddr -z x -t 198.18.0.1:80"},
+                {"invalid proxy protocol value `v3' specified", "-A -t 198.18.0.1:80 --proxy-protocol v3"},
+                {"invalid proxy protocol value `v2-insecure' specified", "-E -t 198.18.0.1:80 --proxy-protocol=v2-insecure"},
+                {"--proxy-protocol: missing argument", "-A -t 198.18.0.1:80 --proxy-protocol"},
+                {"multiple 'proxy-protocol' options specified", "-A -t 198.18.0.1:80 --proxy-protocol v1 --proxy-protocol v2"},
+                {"Illegal 'proxy-protocol' option with the 'add-server' command",
+                        "-a -t 198.18.0.1:80 -r 198.19.0.1 -b --proxy-protocol v2"},
                 {LbCommandParser.TRY_HELP, "-n"},
         };
         for (String[] c : cases) {

@@ -8,6 +8,7 @@ import io.wirespeed.control.api.CommandRegistry;
 import io.wirespeed.control.api.ControlServer;
 import io.wirespeed.control.cli.Wsctl;
 import io.wirespeed.control.daemon.LbCommands;
+import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.LbException;
@@ -60,6 +61,7 @@ class ServicesReaderTest {
                 flags: [mh-fallback, mh-port]
                 persistent: 600
                 netmask: 64
+                client_address: v2
                 laddrs: [{addr: "2001:db8:1::1", dev: port1}, 198.19.0.250]
                 real_servers:
                   - {addr: "2001:db8:1::11", port: 8443, method: fnat, weight: 0}
@@ -90,7 +92,8 @@ class ServicesReaderTest {
                 List.of(server("198.19.0.11", 53, ForwardMethod.DR, 1, 0, 0)),
                 List.of()), s.get(1), "DR by default, with the service port, as ipvsadm -a without -g/-i/-m");
         assertEquals(new ServiceConfig(
-                new VirtualService(key(Protocol.TCP, "2001:db8::100", 443), "mh", "mh-fallback,mh-port", 600, 64),
+                new VirtualService(key(Protocol.TCP, "2001:db8::100", 443), "mh", "mh-fallback,mh-port", 600, 64,
+                        ClientAddressMode.PROXY_V2),
                 List.of(server("2001:db8:1::11", 8443, ForwardMethod.FULLNAT, 0, 0, 0)),
                 List.of(new LocalAddress(IpAddress.parse("2001:db8:1::1"), "port1"),
                         new LocalAddress(IpAddress.parse("198.19.0.250"), null))), s.get(2));
@@ -100,6 +103,16 @@ class ServicesReaderTest {
     void absentOrEmptyServicesSectionMeansNoServices() throws ConfigException {
         assertEquals(List.of(), ConfigLoader.parse("workers: {cores: [0]}\n", "t.yaml").services());
         assertEquals(List.of(), ConfigLoader.parse("services:\n", "t.yaml").services());
+    }
+
+    @Test
+    void clientAddressTakesEachModeByItsLabelAndDefaultsToToa() throws ConfigException {
+        for (ClientAddressMode mode : ClientAddressMode.values()) {
+            VirtualService v = ConfigLoader.parse(svc("client_address: " + mode.label + "\n"), "t.yaml")
+                    .services().getFirst().settings();
+            assertEquals(mode, v.clientAddress(), mode.label);
+        }
+        assertEquals(ClientAddressMode.TOA, ConfigLoader.parse(svc(""), "t.yaml").services().getFirst().settings().clientAddress());
     }
 
     @Test
@@ -134,6 +147,13 @@ class ServicesReaderTest {
         assertError(svc("persistent: true\nnetmask: 24\n"), 9, "services[0].netmask", "is not an IPv4 netmask");
         assertError(PORTS + "  - {proto: tcp, vip: \"2001:db8::1\", port: 80, persistent: true, netmask: 129}\n", 5,
                 "services[0].netmask", "129 is out of range (expected 1..128)");
+        assertError(svc("client_address: v3\n"), 8, "services[0].client_address",
+                "unknown client address mode 'v3' (expected one of: toa, v1, v2, none)");
+        assertError(svc("client_address: disable\n"), 8, "services[0].client_address", "unknown client address mode 'disable'");
+        assertError(svc("client_address: V2\n"), 8, "services[0].client_address", "unknown client address mode 'V2'");
+        assertError(svc("client_address: [v1]\n"), 8, "services[0].client_address",
+                "expected a client address mode: toa, v1, v2 or none, got a list");
+        assertError(svc("client_adress: v1\n"), 8, "services[0].client_adress", "did you mean 'client_address'?");
     }
 
     @Test
@@ -233,7 +253,7 @@ class ServicesReaderTest {
                 -a -t 198.18.0.100:80 -r 198.19.0.11:8080 -m -w 1 -x 100 -y 50
                 -A -u 198.18.0.100:53 -s rr -p -M 255.255.255.0
                 -a -u 198.18.0.100:53 -r 198.19.0.11
-                -A -t [2001:db8::100]:443 -s mh -b mh-fallback,mh-port -p 600 -M 64
+                -A -t [2001:db8::100]:443 -s mh -b mh-fallback,mh-port -p 600 -M 64 --proxy-protocol v2
                 -a -t [2001:db8::100]:443 -r [2001:db8:1::11]:8443 -b -w 0
                 --add-laddr -z 2001:db8:1::1 -t [2001:db8::100]:443 -F port1
                 --add-laddr -z 198.19.0.250 -t [2001:db8::100]:443
@@ -243,7 +263,7 @@ class ServicesReaderTest {
         String saved = wsctlOut;
         assertEquals(0, wsctl(fromConfig, "", "-S", "-n"));
         assertEquals(saved, wsctlOut);
-        assertTrue(saved.contains("-A -t [2001:db8::100]:443 -s mh -p 600 -M 64 -b mh-fallback,mh-port\n")
+        assertTrue(saved.contains("-A -t [2001:db8::100]:443 -s mh -p 600 -M 64 -b mh-fallback,mh-port --proxy-protocol v2\n")
                 && saved.contains("-a -u 198.18.0.100:53 -r 198.19.0.11:53 -g -w 1\n")
                 && saved.contains("--add-laddr -z 198.19.0.250 -t [2001:db8::100]:443\n"), saved);
         assertEquals(commands.lines().count(), saved.lines().count(), saved);
