@@ -10,7 +10,8 @@ kernel side then delivers it like any received packet (to nginx listening on the
     tunnel_decap.py self-test        check the header handling on crafted packets, no root needed
 
 Protocol on stdout, one line each: "ready tun=NAME" once serving; "counts ..." on SIGUSR1 and on
-exit (decapsulated ipv4 and ipv6 packets, dropped malformed ones).
+exit (decapsulated ipv4 and ipv6 packets; malformed: dropped because a header was malformed or the
+TUN device refused the inner packet).
 """
 
 import fcntl
@@ -119,7 +120,13 @@ def run(tun_name):
                 if inner is None:
                     counts.malformed += 1
                     continue
-                os.write(tun, inner)
+                try:
+                    os.write(tun, inner)
+                except OSError:
+                    # The TUN device refused it (say, an inner header the kernel finds invalid):
+                    # a dropped packet, not a reason to stop serving.
+                    counts.malformed += 1
+                    continue
                 setattr(counts, family, getattr(counts, family) + 1)
     except Stop:
         pass

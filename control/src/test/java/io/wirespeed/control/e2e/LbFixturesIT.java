@@ -187,7 +187,10 @@ class LbFixturesIT {
             CommandResult v6 = TunnelProbe.send(lab, lab.c1(), "2001:db8:19::11", C1_V6, DirectReturnPath.VIP6, 5353, "tun6");
             assertTrue(v6.ok(), v6.describe());
             assertEquals("from 2001:db8::100 5353\nrs1 " + C1_V6 + "\n", v6.stdout());
-            assertEquals(new TunnelDecap.Counts(1, 1, 0), decap.counts());
+            // A tunnel packet whose inner packet is garbage is counted and dropped; the decapsulator goes on.
+            lab.execOk(lab.c1(), "python3", "-c", "import socket; socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)"
+                    + ".sendto(b'not an IPv4 packet, not even close', ('198.19.0.11', 0))");
+            assertEquals(new TunnelDecap.Counts(1, 1, 1), decap.awaitCounts(c -> c.malformed() > 0));
             returned = capture.stop();
 
             assertReturnPathOnlyForVipReplies();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +33,7 @@ public final class TunnelDecap implements AutoCloseable {
     private final NamespaceProcess process;
     private final String rs;
 
-    /** Packets decapsulated so far, and tunnel packets dropped because a header was malformed. */
+    /** Packets decapsulated so far, and tunnel packets dropped (a malformed header, or the TUN device refused the inner packet). */
     public record Counts(long ipv4, long ipv6, long malformed) {}
 
     private TunnelDecap(NamespaceProcess process, String rs) {
@@ -72,6 +73,21 @@ public final class TunnelDecap implements AutoCloseable {
             NamespaceProcess.sleepMillis(20);
         }
         return parse(countLines().getLast());
+    }
+
+    /**
+     * The counters once they satisfy DONE, asking up to 5 s: packets sent just before may still be
+     * on their way through the load balancer.
+     */
+    public Counts awaitCounts(Predicate<Counts> done) {
+        long deadline = System.nanoTime() + COUNTS_TIMEOUT.toNanos();
+        while (true) {
+            Counts counts = counts();
+            if (done.test(counts) || System.nanoTime() - deadline > 0) {
+                return counts;
+            }
+            NamespaceProcess.sleepMillis(50);
+        }
     }
 
     private List<String> countLines() {
