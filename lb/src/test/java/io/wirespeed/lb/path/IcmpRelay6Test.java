@@ -129,6 +129,26 @@ class IcmpRelay6Test {
         }
     }
 
+    @Test
+    void errorsAboutNat64ConnectionsAreDroppedAndCountedNotSentUntranslated() throws Exception {
+        try (IcmpRelayFixture fx = IcmpRelayFixture.nat64()) {
+            byte[] atServer = fx.connect();
+            MemorySegment s = Frames.segment(atServer);
+            assertEquals(Ethernet.TYPE_IPV4, Ethernet.type(s, 0), "the server is reached over IPv4");
+            byte[] atClient = fx.answer(atServer);
+            byte[] fromServer = IcmpRelayFixture.icmp4(1, RS_MAC, IcmpRelayFixture.RS, Ipv4.src(s, Ethernet.LEN),
+                    io.wirespeed.net.proto.Icmp.DEST_UNREACH, io.wirespeed.net.proto.Icmp.FRAG_NEEDED, MTU, quote(atServer, 8));
+            byte[] fromClient = icmp6(0, StackFixture.C1_MAC, CLIENT6, VIP6, Icmp6.DEST_UNREACH, Icmp6.PORT_UNREACH, 0,
+                    quote(atClient, 8));
+
+            fx.swallowed(1, fromServer);
+            fx.swallowed(0, fromClient);
+
+            assertEquals(2, fx.net.drops(IcmpRelay.NAT64));
+            assertEquals(0, fx.buffersInFlight());
+        }
+    }
+
     /** An ICMPv6 error frame as the tests read it. */
     static final class Error6 {
         final MemorySegment m;

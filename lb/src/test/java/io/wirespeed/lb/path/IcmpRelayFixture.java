@@ -13,6 +13,7 @@ import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.lb.service.VirtualService;
 import io.wirespeed.net.addr.Ip4;
 import io.wirespeed.net.addr.Ip6;
+import io.wirespeed.net.proto.Ethernet;
 import io.wirespeed.net.proto.Ipv4;
 import io.wirespeed.net.proto.Ipv6;
 import io.wirespeed.net.proto.Tcp;
@@ -48,15 +49,24 @@ final class IcmpRelayFixture implements AutoCloseable {
     final boolean v6;
 
     IcmpRelayFixture(ForwardMethod method, boolean v6) throws LbException {
+        this(method, v6, v6);
+    }
+
+    /** With an IPv6 VIP and an IPv4 server: full NAT from IPv6 to IPv4 (NAT64). */
+    static IcmpRelayFixture nat64() throws LbException {
+        return new IcmpRelayFixture(ForwardMethod.FULLNAT, true, false);
+    }
+
+    private IcmpRelayFixture(ForwardMethod method, boolean v6, boolean serverV6) throws LbException {
         this.v6 = v6;
         IpAddress vip = v6 ? new IpAddress(true, VIP6[0], VIP6[1]) : IpAddress.ofV4(VIP);
-        IpAddress rs = v6 ? new IpAddress(true, RS6[0], RS6[1]) : IpAddress.ofV4(RS);
+        IpAddress rs = serverV6 ? new IpAddress(true, RS6[0], RS6[1]) : IpAddress.ofV4(RS);
         ServiceKey key = new ServiceKey(Protocol.TCP, vip, VPORT);
         table.addService(VirtualService.of(key, "rr"));
         table.addServer(key, new RealServer(rs, method.keepsServicePort() ? VPORT : RPORT, method, 1, 0, 0));
         if (method == ForwardMethod.FULLNAT) {
-            table.addLocalAddress(key, new LocalAddress(v6 ? new IpAddress(true, LIP6[0], LIP6[1]) : IpAddress.ofV4(LIP),
-                    "port1"));
+            table.addLocalAddress(key, new LocalAddress(serverV6 ? new IpAddress(true, LIP6[0], LIP6[1])
+                    : IpAddress.ofV4(LIP), "port1"));
         }
         net.learn(0, CLIENT, StackFixture.C1_MAC);
         net.learn(1, RS, RS_MAC);
@@ -87,7 +97,8 @@ final class IcmpRelayFixture implements AutoCloseable {
         int sport = Tcp.dstPort(s, l4);
         int dport = Tcp.srcPort(s, l4);
         PacketBuilder synAck = PacketBuilder.eth(RS_MAC, StackFixture.PORT_MAC[1]);
-        synAck = v6 ? synAck.ipv6(new long[] {Ipv6.dstHi(s, l3), Ipv6.dstLo(s, l3)}, new long[] {Ipv6.srcHi(s, l3), Ipv6.srcLo(s, l3)})
+        boolean sentV6 = Frames.etherType(atServer) == Ethernet.TYPE_IPV6;
+        synAck = sentV6 ? synAck.ipv6(new long[] {Ipv6.dstHi(s, l3), Ipv6.dstLo(s, l3)}, new long[] {Ipv6.srcHi(s, l3), Ipv6.srcLo(s, l3)})
                 : synAck.ipv4(Ipv4.dst(s, l3), Ipv4.src(s, l3));
         return exchange(1, synAck.tcp(sport, dport, Tcp.SYN | Tcp.ACK, 5000, 1001).build(), 0);
     }
