@@ -27,8 +27,9 @@ import java.lang.foreign.MemorySegment;
  *     original tuple. It goes to the real server as if about the packet the server sent, from the
  *     address the server talks to (the local address in full NAT, the client in NAT).</li>
  * </ul>
- * Like IPVS, the outer source becomes the address the peer knows, so a router's address on the
- * other side never leaks (full NAT must do this anyway: the server has no route to the client).
+ * The outer source becomes the address the peer talks to, so no address of the other side leaks:
+ * IPVS does so towards the client; towards the server full NAT must (the server has no route to
+ * the client) and NAT does the same, the client being the one address the server knows there.
  * The MTU of frag-needed and packet-too-big passes through unchanged: the quoted packet is the one
  * the peer sent, with no header added. DR and TUN connections: an error from the client's side is
  * forwarded to the real server as it is (tunnelled for TUN), and an error about a tunnel packet we
