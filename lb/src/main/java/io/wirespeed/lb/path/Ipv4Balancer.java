@@ -25,6 +25,7 @@ final class Ipv4Balancer {
     private final MemorySegment m;
     private final ConnTable conns;
     private final WorkerServices services;
+    private final IcmpRelay icmp;
     private int tunnelId;
 
     Ipv4Balancer(LbPath lb) {
@@ -33,6 +34,7 @@ final class Ipv4Balancer {
         this.m = lb.m;
         this.conns = lb.conns;
         this.services = lb.services;
+        this.icmp = new IcmpRelay(lb, this);
     }
 
     /**
@@ -41,6 +43,9 @@ final class Ipv4Balancer {
      */
     boolean input(int b, long h, int hl, int total, NetInterface in, boolean owned) {
         int proto = Ipv4.protocol(m, h);
+        if (proto == Ipv4.PROTO_ICMP) {
+            return icmp.relay(b, h, hl, total, in, owned);
+        }
         if (proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) {
             return false;
         }
@@ -204,7 +209,7 @@ final class Ipv4Balancer {
     }
 
     /** TUN: the packet goes whole inside an IPv4 header from us to the real server (IPIP, RFC 2003). */
-    private void tunnel(int b, long h, int total, NetInterface in, int server) {
+    void tunnel(int b, long h, int total, NetInterface in, int server) {
         long outer = h - TUNNEL_HEADER;
         int from = lb.pipeline.sourceTowards4(server);
         if (outer - L2_ROOM < pool.bufferBase(b) || from == 0 || total + TUNNEL_HEADER > 0xFFFF) {

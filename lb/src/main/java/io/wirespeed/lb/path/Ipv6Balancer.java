@@ -31,6 +31,7 @@ final class Ipv6Balancer {
     private final MemorySegment m;
     private final ConnTable conns;
     private final WorkerServices services;
+    private final Icmp6Relay icmp;
     private int translatedId;
 
     Ipv6Balancer(LbPath lb) {
@@ -39,6 +40,7 @@ final class Ipv6Balancer {
         this.m = lb.m;
         this.conns = lb.conns;
         this.services = lb.services;
+        this.icmp = new Icmp6Relay(lb, this);
     }
 
     boolean input(int b, long h, int l3Len, NetInterface in, boolean owned) {
@@ -47,6 +49,9 @@ final class Ipv6Balancer {
         VipIndex vips = services.vips;
         int proto = Ipv6.nextHeader(m, h);
         long l4 = h + Ipv6.LEN;
+        if (proto == Ipv4.PROTO_ICMPV6) {
+            return icmp.relay(b, h, l3Len, in, owned);
+        }
         if (proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) {
             // Extension headers: walked only for VIP traffic, the rest is the router's business.
             if (!Ipv6Chain.isExtensionHeader(proto) || !vips.isVip(true, dHi, dLo)) {
@@ -253,7 +258,7 @@ final class Ipv6Balancer {
     }
 
     /** TUN: IPv6-in-IPv6 (RFC 2473) from our address towards the server. */
-    private void tunnel(int b, long h, int l3Len, NetInterface in, long rsHi, long rsLo) {
+    void tunnel(int b, long h, int l3Len, NetInterface in, long rsHi, long rsLo) {
         long outer = h - Ipv6.LEN;
         int from = lb.pipeline.sourceTowards6(rsHi, rsLo);
         if (outer - L2_ROOM < pool.bufferBase(b) || from < 0 || l3Len > 0xFFFF) {
