@@ -26,7 +26,7 @@ class FullNatTest {
     private static final int WORKERS = 3;
 
     private static ServiceKey fullNat(LbFixture fx) throws Exception {
-        ServiceKey key = fx.service(Protocol.TCP, v4(VIP), 80, "rr");
+        ServiceKey key = fx.plainService(Protocol.TCP, v4(VIP), 80, "rr");
         fx.server(key, v4(RS1), 8080, ForwardMethod.FULLNAT, 1);
         fx.localAddress(key, v4(LIP));
         return key;

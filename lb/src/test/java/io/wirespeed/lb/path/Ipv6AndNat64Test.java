@@ -38,7 +38,7 @@ class Ipv6AndNat64Test {
 
     @Test
     void ipv6NatRewritesTheDestinationAndTheReplySource() throws Exception {
-        ServiceKey key = fx.service(Protocol.TCP, v6(VIP6), 80, "rr");
+        ServiceKey key = fx.plainService(Protocol.TCP, v6(VIP6), 80, "rr");
         fx.server(key, v6(RS1_V6), 8080, ForwardMethod.NAT, 1);
         byte[] syn = fromClient().ipv6(C1_V6, VIP6).flowLabel(0x54321).tcp(CLIENT_PORT, 80, Tcp.SYN, 10, 0).build();
         assertFrame(toServer(RS1_MAC).ipv6(C1_V6, RS1_V6).flowLabel(0x54321).ttl(63).tcp(CLIENT_PORT, 8080, Tcp.SYN, 10, 0).build(),
@@ -54,7 +54,7 @@ class Ipv6AndNat64Test {
 
     @Test
     void ipv6FullNatTranslatesBothAddresses() throws Exception {
-        ServiceKey key = fx.service(Protocol.TCP, v6(VIP6), 80, "rr");
+        ServiceKey key = fx.plainService(Protocol.TCP, v6(VIP6), 80, "rr");
         fx.server(key, v6(RS2_V6), 80, ForwardMethod.FULLNAT, 1);
         fx.localAddress(key, v6(LIP6));
         byte[] syn = fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.SYN, 10, 0).build();
@@ -69,7 +69,7 @@ class Ipv6AndNat64Test {
 
     @Test
     void nat64TranslatesIpv6ClientsToAnIpv4ServerAndBack() throws Exception {
-        ServiceKey key = fx.service(Protocol.TCP, v6(VIP6), 80, "rr");
+        ServiceKey key = fx.plainService(Protocol.TCP, v6(VIP6), 80, "rr");
         fx.server(key, v4(RS1), 8080, ForwardMethod.FULLNAT, 1);
         fx.localAddress(key, v4(LIP));
         byte[] syn = fromClient().ipv6(C1_V6, VIP6).tos(0x20).flowLabel(7).tcp(CLIENT_PORT, 80, Tcp.SYN, 1000, 0).build();

@@ -115,6 +115,14 @@ final class LbFixture implements AutoCloseable {
         return key;
     }
 
+    /** A service whose full-NAT connections add nothing to the segments (no TOA): address translation alone. */
+    ServiceKey plainService(Protocol protocol, IpAddress vip, int port, String scheduler) throws LbException {
+        ServiceKey key = new ServiceKey(protocol, vip, port);
+        table.addService(new VirtualService(key, scheduler, "", 0, vip.bits(),
+                io.wirespeed.lb.service.ClientAddressMode.NONE));
+        return key;
+    }
+
     void server(ServiceKey key, IpAddress addr, int port, ForwardMethod method, int weight) throws LbException {
         table.addServer(key, new RealServer(addr, port, method, weight, 0, 0));
     }
