@@ -2,7 +2,6 @@ package io.wirespeed.lb.path;
 
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.lb.conn.ConnFlags;
-import io.wirespeed.lb.conn.ConnState;
 import io.wirespeed.lb.conn.ConnTable;
 import io.wirespeed.lb.sched.Scheduler;
 import io.wirespeed.lb.service.VipIndex;
@@ -127,34 +126,21 @@ final class Ipv4Balancer {
         int localPool = -1;
         int localPort = 0;
         if (mode == ConnFlags.MODE_FNAT) {
-            LocalPorts ports = null;
-            for (int attempt = 0; attempt < svc.localPools.length && localPort <= 0; attempt++) {
-                localPool = svc.nextLocalPool(attempt);
-                ports = services.localPorts(localPool);
-                localPort = ports.address.v6() ? -1 : ports.take();
-            }
-            if (localPort <= 0) {
+            if (!lb.takeLocalPort(svc, false)) {
                 drop(b, LbDrops.NO_LOCAL_PORT);
                 return;
             }
-            lb.reply.setV4(proto, server, serverPort, (int) ports.address.lo(), localPort);
+            localPool = lb.takenPool;
+            localPort = lb.takenPort;
+            lb.reply.setV4(proto, server, serverPort, (int) lb.takenPorts.address.lo(), localPort);
         } else {
             lb.reply.setV4(proto, server, serverPort, src, sport);
         }
         lb.key.setV4(proto, src, sport, dst, dport);
-        boolean full = conns.size() == conns.capacity();
-        int conn = conns.insert(lb.key, lb.reply, proto == Ipv4.PROTO_TCP ? ConnState.NONE : ConnState.UDP, mode, lb.now);
-        if (conn < 0) {
-            if (localPool >= 0) {
-                services.localPorts(localPool).release(localPort);
-            }
-            drop(b, full ? LbDrops.TABLE_FULL : LbDrops.TABLE_REFUSED);
-            return;
+        int ref = lb.open(b, svc, d, proto, mode, localPool, localPort);
+        if (ref >= 0) {
+            established(b, h, l4, proto, total, in, ref);
         }
-        conns.destination(conn, svc.slot[d]);
-        conns.service(conn, localPool);
-        services.destinations.connected(svc.slot[d]);
-        established(b, h, l4, proto, total, in, ConnTable.ref(conn, ConnTable.ORIGINAL));
     }
 
     private void established(int b, long h, long l4, int proto, int total, NetInterface in, int ref) {

@@ -3,10 +3,10 @@ package io.wirespeed.lb.path;
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.core.stats.DropReason;
 import io.wirespeed.lb.conn.ConnFlags;
-import io.wirespeed.lb.conn.ConnState;
 import io.wirespeed.lb.conn.ConnTable;
 import io.wirespeed.lb.conn.StateChange;
 import io.wirespeed.lb.sched.Scheduler;
+import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.VipIndex;
 import io.wirespeed.net.iface.InterfaceTable;
 import io.wirespeed.net.iface.NetInterface;
@@ -145,39 +145,26 @@ final class Ipv6Balancer {
         int localPool = -1;
         int localPort = 0;
         if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64) {
-            LocalPorts ports = null;
-            for (int attempt = 0; attempt < svc.localPools.length && localPort <= 0; attempt++) {
-                localPool = svc.nextLocalPool(attempt);
-                ports = services.localPorts(localPool);
-                localPort = ports.address.v6() == !serverV4 ? ports.take() : -1; // the server's family
-            }
-            if (localPort <= 0) {
+            if (!lb.takeLocalPort(svc, !serverV4)) {
                 drop(b, LbDrops.NO_LOCAL_PORT);
                 return;
             }
+            localPool = lb.takenPool;
+            localPort = lb.takenPort;
+            IpAddress local = lb.takenPorts.address;
             if (serverV4) {
-                lb.reply.setV4(proto, (int) svc.serverLo[d], serverPort, (int) ports.address.lo(), localPort);
+                lb.reply.setV4(proto, (int) svc.serverLo[d], serverPort, (int) local.lo(), localPort);
             } else {
-                lb.reply.setV6(proto, svc.serverHi[d], svc.serverLo[d], serverPort, ports.address.hi(), ports.address.lo(),
-                        localPort);
+                lb.reply.setV6(proto, svc.serverHi[d], svc.serverLo[d], serverPort, local.hi(), local.lo(), localPort);
             }
         } else {
             lb.reply.setV6(proto, svc.serverHi[d], svc.serverLo[d], serverPort, sHi, sLo, sport);
         }
         lb.key.setV6(proto, sHi, sLo, sport, dHi, dLo, dport);
-        boolean full = conns.size() == conns.capacity();
-        int conn = conns.insert(lb.key, lb.reply, proto == Ipv4.PROTO_TCP ? ConnState.NONE : ConnState.UDP, mode, lb.now);
-        if (conn < 0) {
-            if (localPool >= 0) {
-                services.localPorts(localPool).release(localPort);
-            }
-            drop(b, full ? LbDrops.TABLE_FULL : LbDrops.TABLE_REFUSED);
-            return;
+        int ref = lb.open(b, svc, d, proto, mode, localPool, localPort);
+        if (ref >= 0) {
+            established(b, h, l4, l4Len, proto, l3Len, in, ref);
         }
-        conns.destination(conn, svc.slot[d]);
-        conns.service(conn, localPool);
-        services.destinations.connected(svc.slot[d]);
-        established(b, h, l4, l4Len, proto, l3Len, in, ConnTable.ref(conn, ConnTable.ORIGINAL));
     }
 
     private void established(int b, long h, long l4, int l4Len, int proto, int l3Len, NetInterface in, int ref) {

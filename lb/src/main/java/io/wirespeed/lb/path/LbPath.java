@@ -251,6 +251,56 @@ public final class LbPath implements PacketHook, AutoCloseable {
         pool.setLength(b, l2 + l3Len);
     }
 
+    // ---- new connections (both families) --------------------------------------------------------
+
+    /** The pool and port {@link #takeLocalPort} took last. */
+    int takenPool;
+    int takenPort;
+    LocalPorts takenPorts;
+
+    /**
+     * Full NAT: a free local port on one of the service's local addresses of the server's family
+     * ({@code v6}), trying them round robin; the result is in {@link #takenPool}/{@link #takenPort}.
+     * False, and nothing taken, when every such port of this worker is in use.
+     */
+    boolean takeLocalPort(ServiceRuntime svc, boolean v6) {
+        for (int attempt = 0; attempt < svc.localPools.length; attempt++) {
+            int pool = svc.nextLocalPool(attempt);
+            LocalPorts ports = services.localPorts(pool);
+            int port = ports.address.v6() == v6 ? ports.take() : -1;
+            if (port > 0) {
+                takenPool = pool;
+                takenPort = port;
+                takenPorts = ports;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Inserts the connection whose tuples are in {@link #key} and {@link #reply}, to destination
+     * {@code d} of {@code svc}, holding local port {@code localPort} of pool {@code localPool} (-1 for
+     * none). Returns its original-direction ref, or -1 when the table refused it: the packet is then
+     * dropped with the reason counted and the local port given back.
+     */
+    int open(int b, ServiceRuntime svc, int d, int proto, int mode, int localPool, int localPort) {
+        boolean full = conns.size() == conns.capacity();
+        int state = proto == io.wirespeed.net.proto.Ipv4.PROTO_TCP ? ConnState.NONE : ConnState.UDP;
+        int conn = conns.insert(key, reply, state, mode, now);
+        if (conn < 0) {
+            if (localPool >= 0) {
+                services.localPorts(localPool).release(localPort);
+            }
+            pipeline.drop(b, full ? LbDrops.TABLE_FULL : LbDrops.TABLE_REFUSED);
+            return -1;
+        }
+        conns.destination(conn, svc.slot[d]);
+        conns.service(conn, localPool);
+        services.destinations.connected(svc.slot[d]);
+        return ConnTable.ref(conn, ConnTable.ORIGINAL);
+    }
+
     // ---- connection ends -----------------------------------------------------------------------
 
     /** The table's expiry listener: the server's counts and the full-NAT port are given back. */
