@@ -307,7 +307,8 @@ public final class LbPath implements PacketHook, AutoCloseable {
     private void expired(int conn) {
         int slot = conns.destination(conn);
         services.destinations.disconnected(slot, ConnState.isActive(conns.state(conn)));
-        if (ConnFlags.mode(conns.flags(conn)) == ConnFlags.MODE_FNAT) {
+        int mode = ConnFlags.mode(conns.flags(conn));
+        if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64) { // NAT64 is full NAT too: it took a port
             int localPool = conns.service(conn);
             if (localPool >= 0) {
                 services.localPorts(localPool).release(conns.localPort(conn));

@@ -95,4 +95,18 @@ class Ipv6AndNat64Test {
                 fx.forward(1, response, 0), "response");
         assertEquals(ConnState.ESTABLISHED, fx.connections().get(0).state());
     }
+
+    @Test
+    void nat64ConnectionsGiveTheirLocalPortBack() throws Exception {
+        ServiceKey key = fx.service(Protocol.TCP, v6(VIP6), 80, "rr");
+        fx.server(key, v4(RS1), 80, ForwardMethod.FULLNAT, 1);
+        fx.localAddress(key, v4(LIP));
+        for (int i = 0; i < 10; i++) {
+            fx.forward(0, fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT + i, 80, Tcp.SYN, 1, 0).build(), 1);
+        }
+        LocalPorts ports = fx.lb.services.localPorts(fx.lb.services.services[0].localPools[0]);
+        assertEquals(ports.size() - 10, ports.free(), "a local port per connection");
+        fx.expireAll();
+        assertEquals(ports.size(), ports.free(), "every local port back after expiry");
+    }
 }

@@ -1,0 +1,107 @@
+package io.wirespeed.lb.path;
+
+import static io.wirespeed.lb.path.LbFixture.*;
+import static io.wirespeed.net.stack.StackFixture.C1;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.wirespeed.core.testing.SteadyStateAllocation;
+import io.wirespeed.lb.service.ForwardMethod;
+import io.wirespeed.lb.service.Protocol;
+import io.wirespeed.lb.service.ServiceKey;
+import io.wirespeed.net.proto.Tcp;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load balancer's packet path allocates nothing on the Java heap in steady state: a million
+ * packets per window through the real pipeline on memory ports in loop mode, measured with the
+ * thread's allocated-bytes counter after a warm-up (so C2 compiled the path).
+ */
+class LbZeroAllocationTest {
+    private static final int FLOWS = 16;
+    private static final int MILLION = 1_000_000;
+    /** Enough for C2 to compile the path; a window that still sees compilation is run again (up to 5). */
+    private static final int WARM_UP = 500_000;
+
+    LbFixture fx;
+    ServiceKey key;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fx = new LbFixture(4096, true);
+        key = fx.service(Protocol.TCP, v4(VIP), 80, "rr");
+        fx.server(key, v4(RS1), 80, ForwardMethod.FULLNAT, 1);
+        fx.server(key, v4(RS2), 80, ForwardMethod.FULLNAT, 1);
+        fx.localAddress(key, v4(LIP));
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.close();
+    }
+
+    /** Runs the worker until a window of a million packets allocated nothing; returns the packets received in all. */
+    private long runUntilSteady() {
+        long[] packets = {0};
+        while (packets[0] < WARM_UP) {
+            packets[0] += fx.net.worker.poll();
+        }
+        List<Long> windows = SteadyStateAllocation.windows(() -> {
+            long n = 0;
+            while (n < MILLION) {
+                n += fx.net.worker.poll();
+            }
+            packets[0] += n;
+        }, 5);
+        assertEquals(0L, SteadyStateAllocation.last(windows),
+                "bytes allocated per window of 1M packets (a per-packet allocation shows in every window): " + windows);
+        return packets[0];
+    }
+
+    @Test
+    void establishedFullNatFlowsInBothDirections() {
+        byte[][] client = new byte[FLOWS][];
+        byte[][] servers = new byte[FLOWS][];
+        for (int i = 0; i < FLOWS; i++) {
+            int clientPort = CLIENT_PORT + i;
+            byte[] out = fx.forward(0, fromClient().ipv4(C1, VIP).tcp(clientPort, 80, Tcp.SYN, 1, 0).build(), 1);
+            int server = dst4(out);
+            long mac = server == RS1 ? RS1_MAC : RS2_MAC;
+            int lport = srcPort(out);
+            fx.forward(1, fromServer(mac).ipv4(server, LIP).tcp(80, lport, Tcp.SYN | Tcp.ACK, 1, 2).build(), 0);
+            client[i] = fromClient().ipv4(C1, VIP).tcp(clientPort, 80, Tcp.ACK, 2, 2).payload(new byte[64]).build();
+            servers[i] = fromServer(mac).ipv4(server, LIP).tcp(80, lport, Tcp.ACK, 2, 2).payload(new byte[512]).build();
+        }
+        fx.net.ports[0].loopMode(client);
+        fx.net.ports[1].loopMode(servers);
+        long received = runUntilSteady();
+        assertEquals(FLOWS, fx.lb.connectionCount(), "the same connections all along");
+        assertEquals(FLOWS, fx.serviceTotals(key).activeConns());
+        // both ports fill a burst of 32 per pass, so each sent half of what was received
+        assertEquals(received / 2, fx.net.ports[1].discarded(), "client packets reached the servers");
+        assertEquals(received / 2, fx.net.ports[0].discarded(), "server packets reached the client");
+        assertEquals(0, fx.net.totalDrops(), "nothing dropped");
+    }
+
+    @Test
+    void newConnectionsScheduledOverAndOver() {
+        // Each client port sends SYN then FIN (TIME_WAIT); its next SYN finds TIME_WAIT, which expires that
+        // connection (port released, server counts decremented) and schedules a new one: a new connection
+        // per SYN, with the table never filling.
+        byte[][] frames = new byte[2 * FLOWS * 8][];
+        for (int i = 0; i < frames.length / 2; i++) {
+            int clientPort = CLIENT_PORT + i;
+            frames[2 * i] = fromClient().ipv4(C1, VIP).tcp(clientPort, 80, Tcp.SYN, 1, 0).build();
+            frames[2 * i + 1] = fromClient().ipv4(C1, VIP).tcp(clientPort, 80, Tcp.FIN | Tcp.ACK, 2, 0).build();
+        }
+        fx.net.ports[0].loopMode(frames);
+        fx.net.ports[1].discardSent();
+        long received = runUntilSteady();
+        assertEquals((received + 1) / 2, fx.serviceTotals(key).conns(), "every SYN made a connection");
+        assertEquals(received, fx.net.ports[1].discarded(), "every SYN and FIN went on to a server");
+        assertEquals(frames.length / 2, fx.lb.connectionCount(), "one connection per client port at any time");
+        assertEquals(0, fx.net.totalDrops(), "nothing dropped: no full table, no port shortage");
+    }
+}
