@@ -97,7 +97,11 @@ final class Icmp6Relay {
         return true;
     }
 
-    /** IcmpRelay's tunnelled4 for IPv6-in-IPv6: packet too big loses the 40 bytes of the outer header, down to 1280. */
+    /**
+     * An error about an IPv6-in-IPv6 packet we sent to a TUN server becomes an error about the
+     * client's packet inside, to the client, from the VIP (as for IPIP in {@link IcmpRelay}); packet
+     * too big loses the 40 bytes of the outer header, down to 1280.
+     */
     private boolean tunnelled6(int b, long h, long ic, long inner, int innerLen, NetInterface in) {
         if (innerLen < Ipv6.LEN + PORTS_LEN || Ipv6.version(m, inner) != 6) {
             return false;
@@ -120,7 +124,6 @@ final class Icmp6Relay {
         if (type == Icmp6.PACKET_TOO_BIG) {
             rest = Math.max(MIN_V6_MTU, rest - Ipv6.LEN);
         }
-        int hopLimit = ERROR_HOP_LIMIT;
         int trafficClass = Ipv6.trafficClass(m, h);
         long eh = inner - Icmp6.LEN - Ipv6.LEN;
         long eic = eh + Ipv6.LEN;
@@ -128,7 +131,7 @@ final class Icmp6Relay {
         Ipv6.setVersionTcFlow(m, eh, trafficClass, 0);
         Ipv6.setPayloadLength(m, eh, icmpLen);
         Ipv6.setNextHeader(m, eh, Ipv4.PROTO_ICMPV6);
-        Ipv6.setHopLimit(m, eh, hopLimit);
+        Ipv6.setHopLimit(m, eh, ERROR_HOP_LIMIT);
         Ipv6.setSrc(m, eh, vHi, vLo);
         Ipv6.setDst(m, eh, cHi, cLo);
         Icmp6.setType(m, eic, type);

@@ -34,15 +34,18 @@ import java.lang.foreign.MemorySegment;
  * the peer sent, with no header added. DR and TUN connections: an error from the client's side is
  * forwarded to the real server as it is (tunnelled for TUN), and an error about a tunnel packet we
  * sent (IPIP or IPv6-in-IPv6 quoted) becomes an error about the client's packet, its MTU smaller by
- * the tunnel header. Errors about NAT64 connections are dropped and counted: the ICMPv4/ICMPv6
- * translation of RFC 7915 is not done yet.
+ * the tunnel header. NAT64: the server side's ICMPv4 errors become ICMPv6 errors to the client
+ * ({@link Nat64Icmp}); ICMPv6 errors from the client about a NAT64 connection are dropped and counted.
  *
  * <p>Errors about unknown tuples are the router's. Per packet: no allocation, no exception.
  */
 final class IcmpRelay {
     /** An ICMP error about a VIP or local address that is cut short, has a bad checksum or a broken quote. */
     static final DropReason MALFORMED = DropReasons.register("lb", "icmp_error_malformed");
-    /** An ICMP error about a NAT64 connection: translating it between families is not supported yet. */
+    /**
+     * An ICMP error about a NAT64 connection left untranslated: an ICMPv4 type RFC 7915 drops, or an
+     * ICMPv6 error from the client (translating those to ICMPv4 for the server is not done yet).
+     */
     static final DropReason NAT64 = DropReasons.register("lb", "icmp_error_nat64_untranslated");
 
     /** The quoted L4 header must hold the ports. */
@@ -50,6 +53,8 @@ final class IcmpRelay {
     /** RFC 791: every IPv4 link carries 68 bytes; a smaller tunnel MTU is left as reported (as IPVS does). */
     private static final int MIN_V4_MTU = 68;
     private static final int ERROR_TTL = 64;
+    /** Room the router needs in front of a header that moved forward: Ethernet and a VLAN tag. */
+    private static final int L2_ROOM = 18;
 
     private final LbPath lb;
     private final MemorySegment m;
@@ -101,7 +106,7 @@ final class IcmpRelay {
         int orig = ConnTable.ORIGINAL;
         int back = ConnTable.REPLY;
         if (mode == ConnFlags.MODE_NAT64) {
-            return drop(b, NAT64);
+            return ConnTable.direction(ref) == back ? toV6(b, h, ic, q, ql4, quoted - qhl, proto, in, conn) : drop(b, NAT64);
         }
         if (ConnTable.direction(ref) == back) {
             if (mode != ConnFlags.MODE_NAT && mode != ConnFlags.MODE_FNAT) {
@@ -125,6 +130,23 @@ final class IcmpRelay {
             case ConnFlags.MODE_TUN -> balancer.tunnel(b, h, total, in, server);
             default -> lb.pipeline.forward4(b, h, total, in, server); // DR: the server has the VIP too
         }
+        return true;
+    }
+
+    /** NAT64: the server's ICMPv4 error becomes an ICMPv6 error to the IPv6 client, when RFC 7915 has a counterpart. */
+    private boolean toV6(int b, long h, long ic, long q, long ql4, int ql4Len, int proto, NetInterface in, int conn) {
+        int typeCode = Nat64Icmp.typeCode(Icmp.type(m, ic), Icmp.code(m, ic));
+        long start = Nat64Icmp.newStart(ql4);
+        if (typeCode == Nat64Icmp.DROP || start - L2_ROOM < lb.pool.bufferBase(b)) {
+            return drop(b, NAT64);
+        }
+        int orig = ConnTable.ORIGINAL;
+        long cHi = conns.srcHi(conn, orig), cLo = conns.srcLo(conn, orig);
+        long h6 = Nat64Icmp.toV6(m, h, ic, q, ql4, ql4Len, proto, typeCode, cHi, cLo, conns.srcPort(conn, orig),
+                conns.dstHi(conn, orig), conns.dstLo(conn, orig), conns.dstPort(conn, orig));
+        int l3Len = (int) (ql4 + ql4Len - h6);
+        lb.moveL3(b, h6, l3Len);
+        lb.pipeline.forward6(b, h6, l3Len, in, cHi, cLo);
         return true;
     }
 

@@ -7,8 +7,11 @@ import static io.wirespeed.lb.path.IcmpRelayFixture.RS6;
 import static io.wirespeed.lb.path.IcmpRelayFixture.RS_MAC;
 import static io.wirespeed.lb.path.IcmpRelayFixture.VIP6;
 import static io.wirespeed.lb.path.IcmpRelayFixture.VPORT;
+import static io.wirespeed.lb.path.IcmpRelayFixture.RS;
+import static io.wirespeed.lb.path.IcmpRelayFixture.icmp4;
 import static io.wirespeed.lb.path.IcmpRelayFixture.icmp6;
 import static io.wirespeed.lb.path.IcmpRelayFixture.quote;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +19,7 @@ import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.net.addr.Ip6;
 import io.wirespeed.net.proto.Checksum;
 import io.wirespeed.net.proto.Ethernet;
+import io.wirespeed.net.proto.Icmp;
 import io.wirespeed.net.proto.Icmp6;
 import io.wirespeed.net.proto.Ipv4;
 import io.wirespeed.net.proto.Ipv6;
@@ -130,18 +134,43 @@ class IcmpRelay6Test {
     }
 
     @Test
-    void errorsAboutNat64ConnectionsAreDroppedAndCountedNotSentUntranslated() throws Exception {
+    void fragNeededFromTheIpv4ServerOfANat64ConnectionBecomesPacketTooBigForTheClient() throws Exception {
         try (IcmpRelayFixture fx = IcmpRelayFixture.nat64()) {
             byte[] atServer = fx.connect();
             MemorySegment s = Frames.segment(atServer);
             assertEquals(Ethernet.TYPE_IPV4, Ethernet.type(s, 0), "the server is reached over IPv4");
-            byte[] atClient = fx.answer(atServer);
-            byte[] fromServer = IcmpRelayFixture.icmp4(1, RS_MAC, IcmpRelayFixture.RS, Ipv4.src(s, Ethernet.LEN),
-                    io.wirespeed.net.proto.Icmp.DEST_UNREACH, io.wirespeed.net.proto.Icmp.FRAG_NEEDED, MTU, quote(atServer, 8));
-            byte[] fromClient = icmp6(0, StackFixture.C1_MAC, CLIENT6, VIP6, Icmp6.DEST_UNREACH, Icmp6.PORT_UNREACH, 0,
-                    quote(atClient, 8));
+            byte[] error = icmp4(1, RS_MAC, RS, Ipv4.src(s, Ethernet.LEN), Icmp.DEST_UNREACH, Icmp.FRAG_NEEDED, MTU,
+                    quote(atServer, Tcp.MIN_LEN));
 
-            fx.swallowed(1, fromServer);
+            byte[] out = fx.exchange(1, error, 0);
+
+            assertEquals(StackFixture.C1_MAC, Ethernet.dst(Frames.segment(out), 0));
+            Error6 e = new Error6(out);
+            e.assertOuter(VIP6, CLIENT6);
+            assertEquals(Icmp6.PACKET_TOO_BIG, e.type());
+            assertEquals(MTU + Ipv6.LEN - Ipv4.MIN_LEN, e.mtu(), "room for the IPv6 header the client's packets carry");
+            e.assertQuote(CLIENT6, CLIENT_PORT, VIP6, VPORT);
+            e.assertChecksum();
+            byte[] syn = fx.clientSyn();
+            int l4 = Frames.l4Offset(syn);
+            assertArrayEquals(Arrays.copyOfRange(syn, l4, l4 + Tcp.MIN_LEN),
+                    Arrays.copyOfRange(out, (int) e.q + Ipv6.LEN, (int) e.q + Ipv6.LEN + Tcp.MIN_LEN),
+                    "the quoted TCP header as the client sent it, checksum over the IPv6 pseudo-header included");
+            assertEquals(0, fx.buffersInFlight());
+        }
+    }
+
+    @Test
+    void nat64ErrorsWithoutATranslationAreDroppedAndCounted() throws Exception {
+        try (IcmpRelayFixture fx = IcmpRelayFixture.nat64()) {
+            byte[] atServer = fx.connect();
+            byte[] atClient = fx.answer(atServer);
+            int lip = Ipv4.src(Frames.segment(atServer), Ethernet.LEN);
+            byte[] sourceQuench = icmp4(1, RS_MAC, RS, lip, Icmp.SOURCE_QUENCH, 0, 0, quote(atServer, 8)); // RFC 7915: drop
+            byte[] fromClient = icmp6(0, StackFixture.C1_MAC, CLIENT6, VIP6, Icmp6.DEST_UNREACH, Icmp6.PORT_UNREACH, 0,
+                    quote(atClient, 8)); // ICMPv6 -> ICMPv4 is not done
+
+            fx.swallowed(1, sourceQuench);
             fx.swallowed(0, fromClient);
 
             assertEquals(2, fx.net.drops(IcmpRelay.NAT64));

@@ -2,6 +2,7 @@ package io.wirespeed.lb.path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.wirespeed.core.worker.HandoffRings;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.LbException;
@@ -44,21 +45,32 @@ final class IcmpRelayFixture implements AutoCloseable {
     static final int RPORT = 8080;
 
     final StackFixture net = new StackFixture(false);
-    final ServiceTable table = new ServiceTable(1, true);
+    final ServiceTable table;
+    final HandoffRings handoff;
     final LbPath lb;
     final boolean v6;
 
     IcmpRelayFixture(ForwardMethod method, boolean v6) throws LbException {
-        this(method, v6, v6);
+        this(method, v6, v6, 0, 1);
     }
 
     /** With an IPv6 VIP and an IPv4 server: full NAT from IPv6 to IPv4 (NAT64). */
     static IcmpRelayFixture nat64() throws LbException {
-        return new IcmpRelayFixture(ForwardMethod.FULLNAT, true, false);
+        return new IcmpRelayFixture(ForwardMethod.FULLNAT, true, false, 0, 1);
     }
 
-    private IcmpRelayFixture(ForwardMethod method, boolean v6, boolean serverV6) throws LbException {
+    /**
+     * The balancer as worker 0 of two: the hand-off rings exist but nobody drains them, so tests
+     * read from {@link #handoff} what went to worker 1.
+     */
+    static IcmpRelayFixture firstOfTwoWorkers(ForwardMethod method) throws LbException {
+        return new IcmpRelayFixture(method, false, false, 0, 2);
+    }
+
+    private IcmpRelayFixture(ForwardMethod method, boolean v6, boolean serverV6, int worker, int workers)
+            throws LbException {
         this.v6 = v6;
+        table = new ServiceTable(workers, true);
         IpAddress vip = v6 ? new IpAddress(true, VIP6[0], VIP6[1]) : IpAddress.ofV4(VIP);
         IpAddress rs = serverV6 ? new IpAddress(true, RS6[0], RS6[1]) : IpAddress.ofV4(RS);
         ServiceKey key = new ServiceKey(Protocol.TCP, vip, VPORT);
@@ -74,7 +86,8 @@ final class IcmpRelayFixture implements AutoCloseable {
         net.control.addNeighbour("port1", "2001:db8:19::11", RS_MAC);
         net.run();
         net.clearSent();
-        lb = new LbPath(0, 1, net.pipeline, table::current, 1024, null, null);
+        handoff = workers > 1 ? new HandoffRings(workers, 64) : null;
+        lb = new LbPath(worker, workers, net.pipeline, table::current, 1024, handoff, handoff == null ? null : w -> { });
         net.pipeline.hook(lb);
     }
 

@@ -203,6 +203,41 @@ class IcmpRelayTest {
         }
     }
 
+    @Test
+    void withTwoWorkersAnErrorFromTheServerSideGoesToTheWorkerItsLocalPortNames() throws Exception {
+        try (IcmpRelayFixture fx = IcmpRelayFixture.firstOfTwoWorkers(ForwardMethod.FULLNAT)) {
+            byte[] atServer = fx.connect();
+            MemorySegment s = Frames.segment(atServer);
+            int lip = Ipv4.src(s, Ethernet.LEN);
+            int lport = Tcp.srcPort(s, Frames.l4Offset(atServer));
+            assertEquals(0, lport % 2, "worker 0 hands out even ports");
+            Tcp.setSrcPort(s, Frames.l4Offset(atServer), lport + 1); // a port of worker 1's share
+            byte[] error = icmp4(1, RS_MAC, RS, lip, Icmp.DEST_UNREACH, Icmp.FRAG_NEEDED, MTU, quote(atServer, 8));
+
+            fx.swallowed(1, error);
+
+            assertEquals(1, fx.handoff.pending(1), "handed to worker 1");
+            assertEquals(0, fx.handoff.pending(0));
+        }
+    }
+
+    @Test
+    void withTwoWorkersAnErrorAboutANatServersPacketGoesToTheWorkerTheClientNames() throws Exception {
+        try (IcmpRelayFixture fx = IcmpRelayFixture.firstOfTwoWorkers(ForwardMethod.NAT)) {
+            int port = CLIENT_PORT;
+            while (fx.lb.ownerByClient(0, CLIENT & 0xFFFF_FFFFL, port) != 1) {
+                port++;
+            }
+            byte[] toServer = PacketBuilder.eth(StackFixture.PORT_MAC[1], RS_MAC).ipv4(CLIENT, RS)
+                    .tcp(port, RPORT, Tcp.ACK, 1, 1).build();
+            byte[] error = icmp4(1, RS_MAC, RS, CLIENT, Icmp.DEST_UNREACH, Icmp.FRAG_NEEDED, MTU, quote(toServer, 8));
+
+            fx.swallowed(1, error);
+
+            assertEquals(1, fx.handoff.pending(1), "handed to the owner of client:" + port);
+        }
+    }
+
     /** An ICMPv4 error frame as the tests read it. */
     static final class Error4 {
         final MemorySegment m;

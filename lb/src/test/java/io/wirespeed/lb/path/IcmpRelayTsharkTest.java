@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * tshark, an independent dissector, reads the translated errors: checksums valid (outer and quoted
  * IPv4 headers, ICMP, ICMPv6), outer and quoted addresses and ports as the receiving peer knows its
- * connection. One capture for every case keeps it to two tshark runs.
+ * connection, also for NAT64 where an ICMPv4 error became ICMPv6. One capture for every case keeps
+ * it to two tshark runs.
  */
 class IcmpRelayTsharkTest {
     @TempDir
@@ -79,6 +80,12 @@ class IcmpRelayTsharkTest {
                         quote(atClient, 8)), 1),
                         "%s,%s|%s,%s|%d|%d|1".formatted(peer6, text(RS6), text(RS6), peer6, RPORT, lport));
             }
+        }
+        try (IcmpRelayFixture fx = IcmpRelayFixture.nat64()) {
+            byte[] atServer = fx.connect();
+            int lip = Ipv4.src(Frames.segment(atServer), Ethernet.LEN);
+            add(fx.exchange(1, icmp4(1, RS_MAC, RS, lip, Icmp.DEST_UNREACH, Icmp.FRAG_NEEDED, 1400, quote(atServer, 8)), 0),
+                    "%s,%s|%s,%s|%d|%d|2".formatted(text(VIP6), text(CLIENT6), text(CLIENT6), text(VIP6), CLIENT_PORT, VPORT));
         }
         Path pcap = dir.resolve("relayed.pcap");
         Pcap.write(pcap, frames);
