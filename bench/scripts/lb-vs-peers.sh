@@ -363,7 +363,9 @@ ratio() {
     awk -v v="$v" -v r="$ref" 'BEGIN {printf "%.2f", v / r}'
 }
 
-kfmt() { [[ $1 == failed ]] && echo failed || awk -v v="$1" 'BEGIN {printf "%.1f k", v / 1000}'; }
+kfmt() {
+    if [[ $1 == failed ]]; then echo failed; else awk -v v="$1" 'BEGIN {printf "%.1f k", v / 1000}'; fi
+}
 
 echo
 echo "| mode | keep-alive req/s | ratio | Connection: close req/s | ratio |"
