@@ -16,6 +16,7 @@ import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.lb.service.TrafficCounters;
 import io.wirespeed.lb.service.VirtualService;
 import io.wirespeed.net.addr.Ip4;
+import io.wirespeed.net.proto.Ethernet;
 import io.wirespeed.net.proto.Ipv4;
 import io.wirespeed.net.proto.Tcp;
 import io.wirespeed.net.stack.StackFixture;
@@ -40,7 +41,7 @@ final class LbBenchLab implements AutoCloseable {
     static final int VIP_PORT = 80;
     /** 64-byte frames on the wire: 60 bytes without the FCS (TCP header + 6 bytes of data). */
     static final int FRAME_LEN = 60;
-    private static final byte[] DATA = new byte[FRAME_LEN - 14 - Ipv4.MIN_LEN - Tcp.MIN_LEN];
+    private static final byte[] DATA = new byte[FRAME_LEN - Ethernet.LEN - Ipv4.MIN_LEN - Tcp.MIN_LEN];
     private static final int[] SERVERS = {Ip4.parse("198.19.0.11"), Ip4.parse("198.19.0.12")};
     private static final long[] SERVER_MACS = {0x02_00_00_00_19_11L, 0x02_00_00_00_19_12L};
     /** One local address has 64 512 ports per worker; four cover the largest benchmark. */
