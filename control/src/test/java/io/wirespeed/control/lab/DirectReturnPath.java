@@ -107,6 +107,10 @@ public final class DirectReturnPath implements AutoCloseable {
         // IPv6 answers neighbour solicitations only for addresses of the receiving interface: on lo the VIP stays hidden.
         step(ns, List.of("ip", "addr", "add", vip4 + "/32", "dev", "lo"), List.of("ip", "addr", "del", vip4 + "/32", "dev", "lo"));
         step(ns, List.of("ip", "-6", "addr", "add", vip6 + "/128", "dev", "lo"), List.of("ip", "-6", "addr", "del", vip6 + "/128", "dev", "lo"));
+        // A return path added earlier in the same lab left the old veth's MAC in the neighbour cache: the kernel would
+        // send to it until the entry goes stale (seconds), and the first requests of the next test time out.
+        run(ns, "ip", "neigh", "flush", "to", CLIENT_RETURN_IPV4);
+        run(ns, "ip", "-6", "neigh", "flush", "to", CLIENT_RETURN_IPV6);
         String table = Integer.toString(TABLE);
         step(ns, List.of("ip", "route", "add", CLIENT_SUBNET_IPV4, "via", CLIENT_RETURN_IPV4, "dev", "eth0", "table", table),
                 List.of("ip", "route", "del", CLIENT_SUBNET_IPV4, "table", table));
