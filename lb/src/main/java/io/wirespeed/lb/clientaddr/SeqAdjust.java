@@ -6,18 +6,26 @@ import io.wirespeed.net.proto.Tcp;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Keeps both ends of a connection in step after the balancer inserted {@code delta} bytes (a proxy
- * protocol header) into the client-to-server byte stream. The server counts those bytes, the client
- * never sent them: every later client segment's SEQ moves up by {@code delta}, and every server
- * segment's ACK and SACK edges move down by {@code delta}, for the rest of the connection.
+ * Keeps both ends of a full-NAT TCP connection in step when the balancer changed the client's byte
+ * numbering towards the server. Two things change it:
+ * <ul>
+ * <li>the initial sequence number: the server sees an ISN the balancer chose for the (local address,
+ *     server) tuple instead of the client's, so a reused local port meets a server still in TIME_WAIT
+ *     with a larger sequence number, which the server accepts as a new connection. Every client SEQ
+ *     moves up by {@code isnDelta}, every server ACK and SACK edge down by it;</li>
+ * <li>an inserted proxy protocol header of {@code inserted} bytes at client sequence {@code firstData}:
+ *     client bytes after it move up by {@code inserted} more; a server acknowledgement that ends inside
+ *     the header acknowledges nothing the client sent beyond {@code firstData}.</li>
+ * </ul>
  * Arithmetic is modulo 2^32, as sequence numbers are; the TCP checksum is patched incrementally.
  *
- * <p>Both methods take the buffer and the offset of its L3 header (IPv4, or IPv6 without extension
+ * <p>The methods take the buffer and the offset of its L3 header (IPv4, or IPv6 without extension
  * headers) after the NAT rewrite, and return false, leaving the packet unchanged, when it is not a
  * complete TCP segment or its option list is broken.
  */
 public final class SeqAdjust {
     private static final int SACK_BLOCK = 8;
+    private static final int TIMESTAMP_LEN = 10;
 
     private SeqAdjust() {}
 
@@ -36,11 +44,16 @@ public final class SeqAdjust {
         return true;
     }
 
-    /**
-     * Server to client: ACK -= delta when the ACK flag is set, and both edges of every SACK block
-     * -= delta, since they acknowledge bytes of the shifted stream.
-     */
+    /** Server to client with a uniform shift: ACK and SACK edges -= delta. */
     public static boolean serverToClient(PacketPool pool, int b, long h, int delta) {
+        return serverToClient(pool, b, h, delta, 0, 0);
+    }
+
+    /**
+     * Server to client: the ACK (when the ACK flag is set) and both edges of every SACK block are
+     * mapped back into the client's numbering with {@link #toClient}.
+     */
+    public static boolean serverToClient(PacketPool pool, int b, long h, int isnDelta, int firstData, int inserted) {
         long tcp = TcpSegment.locate(pool, b, h);
         if (tcp == TcpSegment.INVALID) {
             return false;
@@ -49,14 +62,12 @@ public final class SeqAdjust {
         if (!TcpSegment.optionsWellFormed(m, tcp)) {
             return false;
         }
-        if (delta == 0) {
+        if (isnDelta == 0 && inserted == 0) {
             return true;
         }
         int checksum = Tcp.checksum(m, tcp);
         if ((Tcp.flags(m, tcp) & Tcp.ACK) != 0) {
-            int ack = Tcp.ack(m, tcp);
-            Tcp.setAck(m, tcp, ack - delta);
-            checksum = FieldChecksum.update32(checksum, 8, ack, ack - delta);
+            checksum = map(m, tcp, tcp + 8, isnDelta, firstData, inserted, checksum);
         }
         long end = tcp + Tcp.dataOffset(m, tcp);
         long off = tcp + Tcp.MIN_LEN;
@@ -73,8 +84,8 @@ public final class SeqAdjust {
             if (kind == Tcp.OPT_SACK) {
                 // Whole blocks only: a length that is not 2 + 8k leaves its odd tail alone.
                 for (long block = off + 2; block + SACK_BLOCK <= off + len; block += SACK_BLOCK) {
-                    checksum = shift(m, tcp, block, -delta, checksum);
-                    checksum = shift(m, tcp, block + 4, -delta, checksum);
+                    checksum = map(m, tcp, block, isnDelta, firstData, inserted, checksum);
+                    checksum = map(m, tcp, block + 4, isnDelta, firstData, inserted, checksum);
                 }
             }
             off += len;
@@ -83,9 +94,72 @@ public final class SeqAdjust {
         return true;
     }
 
-    private static int shift(MemorySegment m, long tcp, long field, int delta, int checksum) {
-        int old = Bytes.u32(m, field);
-        Bytes.setU32(m, field, old + delta);
-        return FieldChecksum.update32(checksum, field - tcp, old, old + delta);
+    /**
+     * A server-side sequence number (an ACK or SACK edge) in the client's numbering: minus the ISN
+     * delta, minus the header length once past the header; a value inside the header maps to
+     * {@code firstData}, the client byte the header stands in front of.
+     */
+    public static int toClient(int serverSeq, int isnDelta, int firstData, int inserted) {
+        int seq = serverSeq - isnDelta;
+        if (inserted > 0) {
+            int past = seq - firstData;
+            if (past > inserted) {
+                seq -= inserted;
+            } else if (past > 0) {
+                seq = firstData;
+            }
+        }
+        return seq;
     }
+
+    /**
+     * Replaces a client SYN's timestamp option by NOPs, as DPVS does for full NAT: the server
+     * would see timestamps from many clients' clocks on one (local address, port) tuple, and a
+     * TIME_WAIT server drops a new SYN whose timestamp is older than the last one it saw (PAWS).
+     * False when the segment or its option list is broken; true (and nothing changed) without one.
+     */
+    public static boolean stripTimestamp(PacketPool pool, int b, long h) {
+        long tcp = TcpSegment.locate(pool, b, h);
+        if (tcp == TcpSegment.INVALID) {
+            return false;
+        }
+        MemorySegment m = pool.data();
+        if (!TcpSegment.optionsWellFormed(m, tcp)) {
+            return false;
+        }
+        long end = tcp + Tcp.dataOffset(m, tcp);
+        long off = tcp + Tcp.MIN_LEN;
+        while (off < end) {
+            int kind = Bytes.u8(m, off);
+            if (kind == Tcp.OPT_EOL) {
+                return true;
+            }
+            if (kind == Tcp.OPT_NOP) {
+                off++;
+                continue;
+            }
+            int len = Bytes.u8(m, off + 1);
+            if (kind == Tcp.OPT_TIMESTAMPS && len == TIMESTAMP_LEN) {
+                int checksum = Tcp.checksum(m, tcp);
+                for (long at = off; at < off + len; at += 2) {
+                    int old = Bytes.u16(m, at);
+                    int nops = Tcp.OPT_NOP << 8 | Tcp.OPT_NOP;
+                    Bytes.setU16(m, at, nops);
+                    checksum = FieldChecksum.update16(checksum, at - tcp, old, nops);
+                }
+                Tcp.setChecksum(m, tcp, checksum);
+                return true;
+            }
+            off += len;
+        }
+        return true;
+    }
+
+    private static int map(MemorySegment m, long tcp, long field, int isnDelta, int firstData, int inserted, int checksum) {
+        int old = Bytes.u32(m, field);
+        int now = toClient(old, isnDelta, firstData, inserted);
+        Bytes.setU32(m, field, now);
+        return FieldChecksum.update32(checksum, field - tcp, old, now);
+    }
+
 }

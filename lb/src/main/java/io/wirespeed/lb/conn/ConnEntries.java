@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * <pre>
  *   0  original tuple: src hi, src lo, dst hi, dst lo (4 x 8), meta = protocol &lt;&lt; 32 | sport &lt;&lt; 16 | dport (8)
  *  40  reply tuple, same layout
- *  80  state (1), reserved (1), flags (2)
+ *  80  state (1), bytes inserted into the client stream (1), flags (2)
  *  84  destination index (4)       88  service id (4)
  *  92  seq delta, original direction (4)  96  seq delta, reply direction (4)   100 reserved (4)
  * 104  packets (8)   112  bytes (8)   120  last activity, nanoTime (8)
@@ -31,6 +31,7 @@ final class ConnEntries {
     static final int DST_LO = 24;
     static final int META = 32;
     static final int STATE = 80;
+    static final int INSERTED = 81;
     static final int FLAGS = 82;
     static final int DEST = 84;
     static final int SERVICE = 88;
@@ -83,6 +84,9 @@ final class ConnEntries {
 
     int state(int conn) { return m.get(JAVA_BYTE, base(conn) + STATE) & 0xFF; }
     void state(int conn, int state) { m.set(JAVA_BYTE, base(conn) + STATE, (byte) state); }
+
+    int inserted(int conn) { return m.get(JAVA_BYTE, base(conn) + INSERTED) & 0xFF; }
+    void inserted(int conn, int n) { m.set(JAVA_BYTE, base(conn) + INSERTED, (byte) n); }
 
     int flags(int conn) { return m.get(JAVA_SHORT, base(conn) + FLAGS) & 0xFFFF; }
     void flags(int conn, int flags) { m.set(JAVA_SHORT, base(conn) + FLAGS, (short) flags); }

@@ -25,11 +25,16 @@ public final class ConnFlags {
      * modes whose replies bypass the balancer (DR, TUN); cleared by the first reply, as IPVS does.
      */
     public static final int NO_OUTPUT = 1 << 6;
+    /**
+     * Full NAT chose the server side's initial sequence number at the client's first SYN; a
+     * retransmitted SYN keeps it (the connection's seq delta holds the difference).
+     */
+    public static final int ISN_CHOSEN = 1 << 8;
 
     /** Bits the table keeps for itself (slot in use). */
     static final int IN_USE = 1 << 15;
     /** Bits callers may set. */
-    public static final int PUBLIC_MASK = 0x7F;
+    public static final int PUBLIC_MASK = 0x1FF;
 
     private static final String[] MODE_NAMES = {"FullNat", "Masq", "Route", "Tunnel", "Snat", "Nat64", "?", "?"};
 

@@ -333,6 +333,15 @@ public final class ConnTable implements AutoCloseable {
         entries.intAt(conn, ConnEntries.SEQ_DELTA + 4 * direction, delta);
     }
 
+    /** Bytes the balancer inserted into the client's stream (a proxy protocol header), 0..255. */
+    public int inserted(int conn) { return entries.inserted(conn); }
+    public void inserted(int conn, int bytes) {
+        if (bytes < 0 || bytes > 0xFF) {
+            throw new IllegalArgumentException("inserted bytes " + bytes + " outside 0..255");
+        }
+        entries.inserted(conn, bytes);
+    }
+
     public long packets(int conn) { return entries.longAt(conn, ConnEntries.PACKETS); }
     public long bytes(int conn) { return entries.longAt(conn, ConnEntries.BYTES); }
     public long lastActivity(int conn) { return entries.longAt(conn, ConnEntries.LAST_ACTIVITY); }

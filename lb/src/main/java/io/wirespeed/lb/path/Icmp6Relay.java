@@ -76,6 +76,7 @@ final class Icmp6Relay {
             if (mode != ConnFlags.MODE_NAT && mode != ConnFlags.MODE_FNAT) {
                 return false;
             }
+            lb.quotedSeqToClient(conn, mode, proto, ql4, ql4Len);
             long cHi = conns.srcHi(conn, orig), cLo = conns.srcLo(conn, orig);
             long vHi = conns.dstHi(conn, orig), vLo = conns.dstLo(conn, orig);
             QuotedRewrite.v6(m, h, ic, icmpLen, q, ql4, ql4Len, proto, vHi, vLo, cHi, cLo,

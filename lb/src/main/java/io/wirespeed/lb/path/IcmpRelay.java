@@ -105,6 +105,9 @@ final class IcmpRelay {
         int mode = ConnFlags.mode(conns.flags(conn));
         int orig = ConnTable.ORIGINAL;
         int back = ConnTable.REPLY;
+        if (ConnTable.direction(ref) == back) {
+            lb.quotedSeqToClient(conn, mode, proto, ql4, quoted - qhl);
+        }
         if (mode == ConnFlags.MODE_NAT64) {
             return ConnTable.direction(ref) == back ? toV6(b, h, ic, q, ql4, quoted - qhl, proto, in, conn) : drop(b, NAT64);
         }

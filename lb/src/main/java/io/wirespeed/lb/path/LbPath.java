@@ -48,7 +48,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     private final int[] handoffBatch = new int[HANDOFF_BATCH];
     private final Ipv4Balancer v4;
     final Ipv6Balancer v6;
-    final ClientAddressDelivery clientAddress;
+    final FullNatTcp fullNatTcp;
     long now;
 
     /**
@@ -74,7 +74,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.conns = new ConnTable(connections, first.timeouts(), this::expired, now);
         this.services = new WorkerServices(worker, workers);
         this.services.update(first);
-        this.clientAddress = new ClientAddressDelivery(this);
+        this.fullNatTcp = new FullNatTcp(this, new InitialSequenceNumbers());
         this.v4 = new Ipv4Balancer(this);
         this.v6 = new Ipv6Balancer(this);
     }
@@ -299,6 +299,14 @@ public final class LbPath implements PacketHook, AutoCloseable {
         conns.service(conn, localPool);
         services.destinations.connected(svc.slot[d]);
         return ConnTable.ref(conn, ConnTable.ORIGINAL);
+    }
+
+    /** ICMP errors from the server side of a full-NAT TCP connection: the quoted SEQ in the client's numbering. */
+    void quotedSeqToClient(int conn, int mode, int proto, long ql4, int ql4Len) {
+        if (proto == io.wirespeed.net.proto.Ipv4.PROTO_TCP && (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64)) {
+            QuotedRewrite.clientSeq(m, ql4, ql4Len, conns.seqDelta(conn, ConnTable.ORIGINAL),
+                    conns.seqDelta(conn, ConnTable.REPLY), conns.inserted(conn));
+        }
     }
 
     // ---- connection ends -----------------------------------------------------------------------

@@ -72,6 +72,24 @@ final class QuotedRewrite {
     }
 
     /**
+     * A full-NAT TCP segment quoted by an error from the server side carries the server side's
+     * sequence numbers; the client's stack accepts an error only for a sequence number it sent
+     * (Linux drops it as out of window otherwise), so the quoted SEQ goes back into the client's
+     * numbering. Call before {@link #v4}/{@link #v6}, which refill the ICMP checksum. The TCP header's
+     * first 8 bytes are always quoted (RFC 792), its checksum only with a longer quote.
+     */
+    static void clientSeq(MemorySegment m, long ql4, int ql4Len, int isnDelta, int firstData, int inserted) {
+        long field = ql4 + 4;
+        int old = Bytes.u32(m, field);
+        int seq = io.wirespeed.lb.clientaddr.SeqAdjust.toClient(old, isnDelta, firstData, inserted);
+        Bytes.setU32(m, field, seq);
+        long checksum = quotedChecksum(m, ql4, ql4Len, Ipv4.PROTO_TCP);
+        if (checksum >= 0) {
+            Bytes.setU16(m, checksum, Checksum.update32(Bytes.u16(m, checksum), old, seq));
+        }
+    }
+
+    /**
      * Offset of the quoted L4 checksum field, or -1 when there is none to keep right: the quote
      * stops before its end, or it is a UDP checksum of 0 ("none", which stays 0).
      */

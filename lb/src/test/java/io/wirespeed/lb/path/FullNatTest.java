@@ -47,16 +47,17 @@ class FullNatTest {
         byte[] out = fx.forward(0, syn, 1);
         int lport = srcPort(out);
         assertEquals(WORKER, lport % WORKERS, "local port " + lport + " is in this worker's share");
-        assertFrame(toServer(RS1_MAC).ipv4(LIP, RS1).df().id(99).ttl(63).tcp(lport, 8080, Tcp.SYN, 1000, 0).build(),
+        int isn = seq(out); // the server side's own initial sequence number
+        assertFrame(toServer(RS1_MAC).ipv4(LIP, RS1).df().id(99).ttl(63).tcp(lport, 8080, Tcp.SYN, isn, 0).build(),
                 out, "SYN from the local address to the server");
 
-        byte[] synAck = fromServer(RS1_MAC).ipv4(RS1, LIP).df().tcp(8080, lport, Tcp.SYN | Tcp.ACK, 5000, 1001).build();
+        byte[] synAck = fromServer(RS1_MAC).ipv4(RS1, LIP).df().tcp(8080, lport, Tcp.SYN | Tcp.ACK, 5000, isn + 1).build();
         assertFrame(toClient().ipv4(VIP, C1).df().ttl(63).tcp(80, CLIENT_PORT, Tcp.SYN | Tcp.ACK, 5000, 1001).build(),
                 fx.forward(1, synAck, 0), "SYN-ACK from the VIP to the client");
 
         byte[] body = "full nat payload, odd length".getBytes();
         byte[] data = fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.PSH | Tcp.ACK, 1001, 5001).payload(body).build();
-        assertFrame(toServer(RS1_MAC).ipv4(LIP, RS1).ttl(63).tcp(lport, 8080, Tcp.PSH | Tcp.ACK, 1001, 5001).payload(body).build(),
+        assertFrame(toServer(RS1_MAC).ipv4(LIP, RS1).ttl(63).tcp(lport, 8080, Tcp.PSH | Tcp.ACK, isn + 1, 5001).payload(body).build(),
                 fx.forward(0, data, 1), "data to the server");
 
         Set<Integer> ports = new HashSet<>();

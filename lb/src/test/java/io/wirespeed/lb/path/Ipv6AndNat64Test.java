@@ -60,9 +60,10 @@ class Ipv6AndNat64Test {
         byte[] syn = fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.SYN, 10, 0).build();
         byte[] out = fx.forward(0, syn, 1);
         int lport = srcPort(out);
-        assertFrame(toServer(RS2_MAC).ipv6(LIP6, RS2_V6).ttl(63).tcp(lport, 80, Tcp.SYN, 10, 0).build(), out,
+        int isn = seq(out);
+        assertFrame(toServer(RS2_MAC).ipv6(LIP6, RS2_V6).ttl(63).tcp(lport, 80, Tcp.SYN, isn, 0).build(), out,
                 "SYN from the local address");
-        byte[] synAck = fromServer(RS2_MAC).ipv6(RS2_V6, LIP6).tcp(80, lport, Tcp.SYN | Tcp.ACK, 70, 11).payload(new byte[3]).build();
+        byte[] synAck = fromServer(RS2_MAC).ipv6(RS2_V6, LIP6).tcp(80, lport, Tcp.SYN | Tcp.ACK, 70, isn + 1).payload(new byte[3]).build();
         assertFrame(toClient().ipv6(VIP6, C1_V6).ttl(63).tcp(80, CLIENT_PORT, Tcp.SYN | Tcp.ACK, 70, 11).payload(new byte[3]).build(),
                 fx.forward(1, synAck, 0), "SYN-ACK to the client");
     }
@@ -76,21 +77,22 @@ class Ipv6AndNat64Test {
         byte[] out = fx.forward(0, syn, 1);
         int lport = srcPort(out);
         // RFC 7915: DF set, TTL from the hop limit (less the router's 1), TOS from the traffic class
-        assertFrame(toServer(RS1_MAC).ipv4(LIP, RS1).df().id(0).tos(0x20).ttl(63).tcp(lport, 8080, Tcp.SYN, 1000, 0).build(),
+        int isn = seq(out);
+        assertFrame(toServer(RS1_MAC).ipv4(LIP, RS1).df().id(0).tos(0x20).ttl(63).tcp(lport, 8080, Tcp.SYN, isn, 0).build(),
                 out, "IPv4 SYN to the server");
 
-        byte[] synAck = fromServer(RS1_MAC).ipv4(RS1, LIP).df().tos(0x08).tcp(8080, lport, Tcp.SYN | Tcp.ACK, 5000, 1001).build();
+        byte[] synAck = fromServer(RS1_MAC).ipv4(RS1, LIP).df().tos(0x08).tcp(8080, lport, Tcp.SYN | Tcp.ACK, 5000, isn + 1).build();
         assertFrame(toClient().ipv6(VIP6, C1_V6).tos(0x08).ttl(63).tcp(80, CLIENT_PORT, Tcp.SYN | Tcp.ACK, 5000, 1001).build(),
                 fx.forward(1, synAck, 0), "IPv6 SYN-ACK to the client");
 
         byte[] data = fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.PSH | Tcp.ACK, 1001, 5001).payload(REQUEST).build();
-        assertFrame(toServer(RS1_MAC).ipv4(LIP, RS1).df().id(1).ttl(63).tcp(lport, 8080, Tcp.PSH | Tcp.ACK, 1001, 5001)
+        assertFrame(toServer(RS1_MAC).ipv4(LIP, RS1).df().id(1).ttl(63).tcp(lport, 8080, Tcp.PSH | Tcp.ACK, isn + 1, 5001)
                 .payload(REQUEST).build(), fx.forward(0, data, 1), "data: the next IPv4 id");
 
         byte[] answer = new byte[777];
         answer[0] = 'H';
         answer[776] = 1;
-        byte[] response = fromServer(RS1_MAC).ipv4(RS1, LIP).tcp(8080, lport, Tcp.PSH | Tcp.ACK, 5001, 1022).payload(answer).build();
+        byte[] response = fromServer(RS1_MAC).ipv4(RS1, LIP).tcp(8080, lport, Tcp.PSH | Tcp.ACK, 5001, isn + 22).payload(answer).build();
         assertFrame(toClient().ipv6(VIP6, C1_V6).ttl(63).tcp(80, CLIENT_PORT, Tcp.PSH | Tcp.ACK, 5001, 1022).payload(answer).build(),
                 fx.forward(1, response, 0), "response");
         assertEquals(ConnState.ESTABLISHED, fx.connections().get(0).state());

@@ -176,6 +176,11 @@ final class LbFixture implements AutoCloseable {
         return Udp.srcPort(Frames.segment(frame), Frames.l4Offset(frame));
     }
 
+    /** The TCP sequence number of a frame: full NAT gives the server side its own ISN, tests learn it from the SYN. */
+    static int seq(byte[] frame) {
+        return io.wirespeed.net.proto.Tcp.seq(Frames.segment(frame), Frames.l4Offset(frame));
+    }
+
     static int dstPort(byte[] frame) {
         return Udp.dstPort(Frames.segment(frame), Frames.l4Offset(frame));
     }
