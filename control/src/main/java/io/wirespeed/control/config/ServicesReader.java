@@ -275,6 +275,9 @@ final class ServicesReader {
                     : "method snat needs a service with a match (SNAT has no VIP to translate)");
         }
         // Only full NAT rewrites both addresses, so only it can cross families (NAT64).
+        if (method == ForwardMethod.SNAT && addr.v6() != service.vip().v6()) {
+            throw addrField.error("IPv" + addr.family() + " SNAT address under an IPv" + service.vip().family() + " match");
+        }
         if (addr.v6() != service.vip().v6() && method != ForwardMethod.FULLNAT) {
             throw addrField.error("IPv" + addr.family() + " real server under an IPv" + service.vip().family()
                     + " service needs method fnat (" + method.configName + " cannot change the address family)");

@@ -370,6 +370,11 @@ class ServicesReaderTest {
                 """, 7, "services[0].laddrs", "no local addresses");
         assertError(svc("real_servers: [{addr: 198.18.0.1, method: snat}]\n"), 8,
                 "services[0].real_servers[0].method", "needs a service with a match");
+        assertError(PORTS + """
+                  - proto: udp
+                    match: {src_range: 198.19.0.0-198.19.0.255}
+                    real_servers: [{addr: "2001:db8::1", method: snat}]
+                """, 7, "services[0].real_servers[0].addr", "IPv6 SNAT address under an IPv4 match");
         assertError(PORTS + SNAT + SNAT, 11, "services[1].match", "duplicate service MATCH tcp");
     }
 
