@@ -23,14 +23,14 @@ final class LbCli {
     static final int EXIT_OK = 0, EXIT_BAD_LINE = 2, EXIT_FAILED = 255;
     static final String USAGE = """
             Usage:
-              wsctl lb -A|E -t|u service-address [-s scheduler] [-p [timeout]] [-M netmask] [-b sched-flags]
+              wsctl lb -A|E -t|u|H service-address [-s scheduler] [-p [timeout]] [-M netmask] [-b sched-flags]
                             [--proxy-protocol v1|v2|toa|none|disable]
-              wsctl lb -D -t|u service-address
+              wsctl lb -D -t|u|H service-address
               wsctl lb -C
               wsctl lb -R
               wsctl lb -S [-n]
-              wsctl lb -a|e -t|u service-address -r server-address [options]
-              wsctl lb -d -t|u service-address -r server-address
+              wsctl lb -a|e -t|u|H service-address -r server-address [options]
+              wsctl lb -d -t|u|H service-address -r server-address
               wsctl lb -L|l [options]
               wsctl lb -Z [-t|u service-address]
               wsctl lb --set tcp tcpfin udp
@@ -60,6 +60,9 @@ final class LbCli {
             Options:
               --tcp-service  -t service-address   service-address is host[:port], [ipv6]:port
               --udp-service  -u service-address   service-address is host[:port]
+              --match        -H match             a SNAT service instead of an address: proto=tcp|udp,
+                                                  src-range=IP1[-IP2][:PORT1[-PORT2]][,dst-range=...]
+                                                  [,iif=port][,oif=port]
               --scheduler    -s scheduler         one of rr|wrr|lc|wlc|sed|nq|sh|dh|conhash|mh|fo,
                                                   the default scheduler is wlc.
               --sched-flags  -b flags             scheduler flags (with -A/-E), e.g. mh-fallback,mh-port
@@ -73,6 +76,8 @@ final class LbCli {
               --ipip         -i                   ipip encapsulation (tunneling)
               --masquerading -m                   masquerading (NAT)
               --fullnat      -b                   full NAT (with -a/-e), as DPVS
+              --snat         -J                   source NAT of a match service (-H): the server is
+                                                  the balancer's address the inside hosts leave from
               --weight       -w weight            capacity of real server (0..65535, 0 drains)
               --u-threshold  -x uthreshold        upper threshold of connections
               --l-threshold  -y lthreshold        lower threshold of connections
@@ -138,7 +143,8 @@ final class LbCli {
     private static String text(LbRequest request, Object data) {
         return switch (request.cmd()) {
             case "lb.list" -> request.command() == LbCommand.SAVE ? LbFormatter.save(data)
-                    : LbFormatter.list(data, request.format(), !request.args().containsKey("vip"));
+                    : LbFormatter.list(data, request.format(), !request.args().containsKey("vip")
+                            && !request.args().containsKey("match"));
             case "lb.conns" -> LbFormatter.connections(data);
             case "lb.timeout.show" -> LbFormatter.timeouts(data);
             case "lb.laddr.get" -> LbFormatter.localAddresses(data, request.args());

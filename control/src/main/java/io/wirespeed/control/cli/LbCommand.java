@@ -39,6 +39,9 @@ enum LbCommand {
         this.required = required.isEmpty() ? EnumSet.noneOf(LbOption.class) : EnumSet.copyOf(required);
         this.allowed = EnumSet.copyOf(this.required);
         this.allowed.addAll(optional);
+        if (allowed.contains(SERVICE)) {
+            allowed.add(MATCH); // a SNAT service is named by its match wherever a service is named
+        }
     }
 
     /** {@code -l} lists too; {@code --list}, {@code --add-service}... are the long forms. */

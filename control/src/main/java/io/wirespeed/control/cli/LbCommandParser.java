@@ -2,6 +2,8 @@ package io.wirespeed.control.cli;
 
 import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.IpAddress;
+import io.wirespeed.lb.service.LbException;
+import io.wirespeed.lb.service.SnatMatch;
 import io.wirespeed.lb.service.VirtualService;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -121,6 +123,7 @@ final class LbCommandParser {
             case "--ipip" -> method = "tun";
             case "--masquerading" -> method = "nat";
             case "--fullnat" -> method = "fnat";
+            case "--snat" -> method = "snat";
             default -> { }
         }
         for (LbOption o : LbOption.values()) {
@@ -138,6 +141,7 @@ final class LbCommandParser {
             case 'g' -> method = "dr";
             case 'i' -> method = "tun";
             case 'm' -> method = "nat";
+            case 'J' -> method = "snat";
             case 'b' -> {
                 if (command == LbCommand.ADD_SERVER || command == LbCommand.EDIT_SERVER) {
                     method = "fnat";
@@ -150,7 +154,7 @@ final class LbCommandParser {
         if (c == 't' || c == 'u') {
             return LbOption.SERVICE;
         }
-        if (c == 'g' || c == 'i' || c == 'm') {
+        if (c == 'g' || c == 'i' || c == 'm' || c == 'J') {
             return LbOption.FORWARD;
         }
         for (LbOption o : LbOption.values()) {
@@ -173,14 +177,21 @@ final class LbCommandParser {
                 throw new LbCliException("Illegal '" + o.label + "' option with the '" + command.label + "' command");
             }
         }
+        if (values.containsKey(LbOption.SERVICE) && values.containsKey(LbOption.MATCH)) {
+            throw new LbCliException("The option 'match' conflicts with the 'service-address' option");
+        }
         for (LbOption o : command.required) {
-            if (!values.containsKey(o)) {
+            if (!values.containsKey(o) && !(o == LbOption.SERVICE && values.containsKey(LbOption.MATCH))) {
                 throw new LbCliException("You need to supply the '" + o.label + "' option for the '" + command.label
                         + "' command");
             }
         }
         if (command != LbCommand.SET && !positional.isEmpty()) {
             throw new LbCliException("unexpected argument " + positional.getFirst());
+        }
+        if (values.containsKey(LbOption.MATCH)
+                && (command == LbCommand.ADD_LADDR || command == LbCommand.DEL_LADDR || command == LbCommand.GET_LADDR)) {
+            throw new LbCliException(LbException.MATCH_NO_LADDR);
         }
         Map<String, Object> args = new HashMap<>();
         return switch (command) {
@@ -194,7 +205,8 @@ final class LbCommandParser {
             case ADD_SERVER, EDIT_SERVER -> call(command == LbCommand.ADD_SERVER ? "lb.server.add" : "lb.server.edit",
                     serverSettings(args));
             case DELETE_SERVER -> call("lb.server.del", server(service(args)));
-            case ZERO -> call("lb.zero", values.containsKey(LbOption.SERVICE) ? service(args) : args);
+            case ZERO -> call("lb.zero", values.containsKey(LbOption.SERVICE) || values.containsKey(LbOption.MATCH)
+                    ? service(args) : args);
             case SET -> call("lb.timeout.set", timeouts(args));
             case ADD_LADDR, DEL_LADDR -> call(command == LbCommand.ADD_LADDR ? "lb.laddr.add" : "lb.laddr.del",
                     laddr(service(args)));
@@ -227,10 +239,19 @@ final class LbCommandParser {
                 values.containsKey(LbOption.THRESHOLDS), values.containsKey(LbOption.EXACT), values.containsKey(LbOption.NOSORT));
         String cmd = values.containsKey(LbOption.CONNECTION) ? "lb.conns"
                 : values.containsKey(LbOption.TIMEOUT) ? "lb.timeout.show" : "lb.list";
-        return new LbRequest(command, cmd, values.containsKey(LbOption.SERVICE) ? service(args) : args, format);
+        boolean named = values.containsKey(LbOption.SERVICE) || values.containsKey(LbOption.MATCH);
+        return new LbRequest(command, cmd, named ? service(args) : args, format);
     }
 
     private Map<String, Object> service(Map<String, Object> args) throws LbCliException {
+        if (values.containsKey(LbOption.MATCH)) {
+            try {
+                args.put("match", SnatMatch.parse(values.get(LbOption.MATCH)).option());
+            } catch (IllegalArgumentException e) {
+                throw new LbCliException("illegal match specified: " + e.getMessage());
+            }
+            return args;
+        }
         HostPort hp = HostPort.parse(values.get(LbOption.SERVICE));
         if (hp == null) {
             throw new LbCliException("illegal virtual server address[:port] specified");
@@ -243,7 +264,8 @@ final class LbCommandParser {
 
     private Map<String, Object> serviceSettings(Map<String, Object> args) throws LbCliException {
         service(args);
-        IpAddress vip = IpAddress.parse((String) args.get("vip"));
+        boolean match = args.containsKey("match");
+        IpAddress vip = match ? IpAddress.ofV4(0) : IpAddress.parse((String) args.get("vip"));
         long timeout = 0;
         if (values.containsKey(LbOption.PERSISTENT)) {
             String t = values.get(LbOption.PERSISTENT);
@@ -253,7 +275,7 @@ final class LbCommandParser {
         if (values.containsKey(LbOption.NETMASK)) {
             args.put("netmask", (long) netmask(values.get(LbOption.NETMASK), vip.v6()));
         }
-        if ((long) args.get("port") == 0 && timeout == 0) {
+        if (!match && (long) args.get("port") == 0 && timeout == 0) {
             throw new LbCliException("Zero port specified for non-persistent service");
         }
         args.put("scheduler", values.getOrDefault(LbOption.SCHEDULER, VirtualService.DEFAULT_SCHEDULER));
@@ -285,7 +307,16 @@ final class LbCommandParser {
         if (hp == null) {
             throw new LbCliException("illegal real server address[:port] specified");
         }
-        long servicePort = (long) args.get("port");
+        boolean match = args.containsKey("match");
+        if (command == LbCommand.ADD_SERVER || command == LbCommand.EDIT_SERVER) {
+            if (method.equals("snat") && !match) {
+                throw new LbCliException(LbException.SNAT_NEEDS_MATCH);
+            }
+            if (match && !method.equals("snat")) {
+                throw new LbCliException(LbException.MATCH_NEEDS_SNAT);
+            }
+        }
+        long servicePort = match ? 0 : (long) args.get("port");
         // ipvsadm: a server without a port takes the service's; DR and TUN always use the service's
         boolean keepsPort = method.equals("dr") || method.equals("tun");
         args.put("addr", hp.addr().toString());

@@ -4,10 +4,12 @@ import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.Protocol;
+import io.wirespeed.lb.service.SnatMatch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The text of {@code wsctl lb -L} and {@code -S}, column for column as ipvsadm prints it (its printf
@@ -47,8 +49,9 @@ final class LbFormatter {
         IpAddress vip = address(s, "vip", where);
         Protocol proto = protocol(s, where);
         long port = Reply.integer(s, "port", where);
-        String name = proto.label + "  " + vip.withPort((int) port);
-        if (!vip.v6() && name.length() > 33) {
+        SnatMatch match = match(s, where);
+        String name = match != null ? match.listed() : proto.label + "  " + vip.withPort((int) port);
+        if (match == null && !vip.v6() && name.length() > 33) {
             name = name.substring(0, 33);
         }
         Map<String, Object> stats = Reply.object(s.get("stats"), where + ".stats");
@@ -107,7 +110,9 @@ final class LbFormatter {
             Map<String, Object> s = services.get(i);
             String where = "lb.list[" + i + "]";
             IpAddress vip = address(s, "vip", where);
-            String svc = protocol(s, where).option + " " + vip.withPort((int) Reply.integer(s, "port", where));
+            SnatMatch match = match(s, where);
+            String svc = match != null ? "-H " + match.option()
+                    : protocol(s, where).option + " " + vip.withPort((int) Reply.integer(s, "port", where));
             out.append("-A ").append(svc).append(" -s ").append(Reply.string(s, "scheduler", where));
             long timeout = Reply.integer(s, "persistent", where);
             if (timeout > 0) {
@@ -272,6 +277,16 @@ final class LbFormatter {
             return IpAddress.parse(text);
         } catch (IllegalArgumentException e) {
             throw new MalformedReplyException(where + "." + key + ": " + e.getMessage());
+        }
+    }
+
+    /** A SNAT service's match, or null for a VIP service (no {@code match} in the reply). */
+    private static SnatMatch match(Map<String, Object> s, String where) {
+        Optional<String> text = Reply.optString(s, "match", where);
+        try {
+            return text.map(SnatMatch::parse).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedReplyException(where + ".match: " + e.getMessage());
         }
     }
 

@@ -2,7 +2,10 @@ package io.wirespeed.control.config;
 
 import io.wirespeed.lb.sched.SchedulerFactory;
 import io.wirespeed.lb.sched.SchedulerOptions;
+import io.wirespeed.lb.service.AddressRange;
 import io.wirespeed.lb.service.ClientAddressMode;
+import io.wirespeed.lb.service.LbException;
+import io.wirespeed.lb.service.SnatMatch;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.LocalAddress;
@@ -19,14 +22,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads {@code services:}, the file form of {@code ipvsadm -A/-a} and DPVS's {@code --add-laddr}.
+ * Reads {@code services:}, the file form of {@code ipvsadm -A/-a}, DPVS's {@code --add-laddr} and its
+ * SNAT services ({@code -H} match, {@code -J} servers: {@code match:} and {@code method: snat}).
  * It checks here, at the line that is wrong, every rule the {@link ServiceTable} would otherwise refuse
  * at start-up with a message that names no line (unknown scheduler, zero port without persistence,
  * address family, thresholds, duplicates).
  */
 final class ServicesReader {
-    private static final List<String> SERVICE_KEYS = List.of("proto", "vip", "port", "scheduler", "flags", "persistent",
-            "netmask", "client_address", "laddrs", "real_servers");
+    private static final List<String> SERVICE_KEYS = List.of("proto", "vip", "port", "match", "scheduler", "flags",
+            "persistent", "netmask", "client_address", "laddrs", "real_servers");
+    /** A SNAT service's match ({@code -H proto=P,src-range=..,dst-range=..,iif=..,oif=..}); proto is the service's. */
+    private static final List<String> MATCH_KEYS = List.of("src_range", "dst_range", "iif", "oif");
     private static final List<String> SERVER_KEYS = List.of("addr", "port", "method", "weight", "upper", "lower");
     private static final List<String> LADDR_KEYS = List.of("addr", "dev");
     /** ForwardMethod's config names, plus the long form of the CLI's {@code --fullnat}. */
@@ -51,12 +57,16 @@ final class ServicesReader {
         for (YamlField item : items) {
             YamlMapping m = item.mapping("a virtual service", SERVICE_KEYS);
             VirtualService settings = settings(m, seen);
+            if (settings.key().isMatch() && m.optional("laddrs").isPresent()) {
+                throw m.optional("laddrs").get().error("a SNAT (match) service has no local addresses: its SNAT addresses "
+                        + "are its real_servers (method snat)");
+            }
             services.add(new ServiceConfig(settings, realServers(m, settings.key()), localAddresses(m)));
         }
         return services;
     }
 
-    private static VirtualService settings(YamlMapping m, Map<ServiceKey, YamlField> seen) throws ConfigException {
+    private VirtualService settings(YamlMapping m, Map<ServiceKey, YamlField> seen) throws ConfigException {
         YamlField protoField = m.required("proto", "tcp or udp");
         Protocol proto;
         String protoText = protoField.string("tcp or udp");
@@ -64,6 +74,10 @@ final class ServicesReader {
             proto = Protocol.fromConfigName(protoText);
         } catch (IllegalArgumentException e) {
             throw protoField.error(e.getMessage());
+        }
+        Optional<YamlField> matchField = m.optional("match");
+        if (matchField.isPresent()) {
+            return matchSettings(m, proto, matchField.get(), seen);
         }
         YamlField vipField = m.required("vip", "the virtual IP address, e.g. 198.18.0.100 or \"2001:db8::100\"");
         IpAddress vip = unicast(vipField, "virtual IP");
@@ -91,6 +105,51 @@ final class ServicesReader {
             netmaskBits = netmask(netmaskField.get(), vip);
         }
         return new VirtualService(key, scheduler, flags, timeout, netmaskBits, clientAddress(m.optional("client_address")));
+    }
+
+    /**
+     * A SNAT service: {@code match} instead of {@code vip} and {@code port}, as {@code -H} replaces
+     * {@code -t VIP:PORT}; it takes a scheduler (over its SNAT addresses) and nothing a VIP needs.
+     */
+    private VirtualService matchSettings(YamlMapping m, Protocol proto, YamlField field, Map<ServiceKey, YamlField> seen)
+            throws ConfigException {
+        for (String vipOnly : List.of("vip", "port", "persistent", "netmask", "client_address", "flags")) {
+            if (m.optional(vipOnly).isPresent()) {
+                throw m.optional(vipOnly).get().error(vipOnly + " is a VIP service's setting; a service with a match has none");
+            }
+        }
+        YamlMapping mm = field.mapping("a SNAT match: src_range, dst_range, iif, oif", MATCH_KEYS);
+        AddressRange src = range(mm.optional("src_range"));
+        AddressRange dst = range(mm.optional("dst_range"));
+        String iif = mm.optional("iif").isPresent() ? port(mm.optional("iif").get()) : null;
+        String oif = mm.optional("oif").isPresent() ? port(mm.optional("oif").get()) : null;
+        SnatMatch match;
+        try {
+            match = new SnatMatch(proto, src, dst, iif, oif);
+        } catch (IllegalArgumentException e) {
+            throw field.error(e.getMessage());
+        }
+        if (match.v6()) {
+            throw field.error(LbException.SNAT_V6);
+        }
+        ServiceKey key = ServiceKey.of(match);
+        YamlField first = seen.putIfAbsent(key, field);
+        if (first != null) {
+            throw field.error("duplicate service " + key + " (first given at line " + first.line() + ")");
+        }
+        return VirtualService.of(key, scheduler(m.optional("scheduler")));
+    }
+
+    private static AddressRange range(Optional<YamlField> field) throws ConfigException {
+        if (field.isEmpty()) {
+            return null;
+        }
+        String text = field.get().string("an address range like 198.19.0.0-198.19.0.255 or 10.0.0.1:1024-2047");
+        try {
+            return AddressRange.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw field.get().error(e.getMessage());
+        }
     }
 
     /**
@@ -210,13 +269,24 @@ final class ServicesReader {
         YamlField addrField = m.required("addr", "the real server's IP address");
         IpAddress addr = unicast(addrField, "real server");
         ForwardMethod method = method(m.optional("method"));
+        if (service.isMatch() != (method == ForwardMethod.SNAT)) {
+            YamlField at = m.optional("method").orElse(addrField);
+            throw at.error(service.isMatch() ? "a SNAT (match) service's real servers are its SNAT addresses: method snat"
+                    : "method snat needs a service with a match (SNAT has no VIP to translate)");
+        }
         // Only full NAT rewrites both addresses, so only it can cross families (NAT64).
+        if (method == ForwardMethod.SNAT && addr.v6() != service.vip().v6()) {
+            throw addrField.error("IPv" + addr.family() + " SNAT address under an IPv" + service.vip().family() + " match");
+        }
         if (addr.v6() != service.vip().v6() && method != ForwardMethod.FULLNAT) {
             throw addrField.error("IPv" + addr.family() + " real server under an IPv" + service.vip().family()
                     + " service needs method fnat (" + method.configName + " cannot change the address family)");
         }
         int port = service.port();
         Optional<YamlField> portField = m.optional("port");
+        if (portField.isPresent() && method == ForwardMethod.SNAT) {
+            throw portField.get().error("a SNAT address takes no port: each connection gets one of its ports");
+        }
         if (portField.isPresent()) {
             port = (int) portField.get().integer(0, 65535);
             if (method.keepsServicePort() && port != service.port()) {
@@ -245,7 +315,7 @@ final class ServicesReader {
             return ForwardMethod.fromConfigName(name);
         } catch (IllegalArgumentException e) {
             throw field.get().error("unknown forwarding method '" + YamlField.shorten(name)
-                    + "' (expected one of: dr, tun, nat, fnat or fullnat)");
+                    + "' (expected one of: dr, tun, nat, fnat, fullnat or snat)");
         }
     }
 

@@ -61,7 +61,7 @@ final class ConnectionLister implements Supplier<List<Map<String, Object>>> {
         m.put("virtual", c.virtual().toString());
         m.put("destination", c.server().toString());
         int mode = ConnFlags.mode(c.flags());
-        if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64) {
+        if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64 || mode == ConnFlags.MODE_SNAT) {
             m.put("local", c.local().toString());
         }
         m.put("forward", ConnFlags.modeName(c.flags()));

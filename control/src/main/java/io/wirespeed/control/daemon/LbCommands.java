@@ -16,21 +16,24 @@ import io.wirespeed.lb.service.RealServer;
 import io.wirespeed.lb.service.ServiceEntry;
 import io.wirespeed.lb.service.ServiceKey;
 import io.wirespeed.lb.service.ServiceTable;
+import io.wirespeed.lb.service.SnatMatch;
 import io.wirespeed.lb.service.TrafficCounters;
 import io.wirespeed.lb.service.VirtualService;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * {@code wsctl lb} (ipvsadm's operations), the daemon side, over a {@link ServiceTable}. Services are
- * named by {@code proto} ("tcp"/"udp"), {@code vip} (address text) and {@code port}; refusals carry
+ * named by {@code proto} ("tcp"/"udp"), {@code vip} (address text) and {@code port}, SNAT services by
+ * {@code match} (the text of DPVS's {@code -H}, which listings carry too); refusals carry
  * ipvsadm's words, which wsctl prints as ipvsadm does.
  */
 public final class LbCommands {
-    private static final String[] SERVICE = {"proto", "vip", "port"};
+    private static final String[] SERVICE = {"proto", "vip", "port", "match"};
 
     private final ServiceTable table;
     private final Supplier<List<Map<String, Object>>> connections;
@@ -60,7 +63,7 @@ public final class LbCommands {
         r.register("lb.server.add", a -> change(() -> table.addServer(key(a), server(a))));
         r.register("lb.server.edit", a -> change(() -> table.editServer(key(a), server(a))));
         r.register("lb.server.del", a -> change(() -> {
-            Args.allowOnly(a, "proto", "vip", "port", "addr", "rport");
+            Args.allowOnly(a, "proto", "vip", "port", "match", "addr", "rport");
             table.deleteServer(key(a), address(a, "addr"), (int) Args.integer(a, "rport", 0, 65535));
         }));
         r.register("lb.zero", a -> change(() -> {
@@ -86,11 +89,11 @@ public final class LbCommands {
             return m;
         });
         r.register("lb.laddr.add", a -> change(() -> {
-            Args.allowOnly(a, "proto", "vip", "port", "laddr", "dev");
+            Args.allowOnly(a, "proto", "vip", "port", "match", "laddr", "dev");
             table.addLocalAddress(key(a), new LocalAddress(address(a, "laddr"), Args.optString(a, "dev").orElse(null)));
         }));
         r.register("lb.laddr.del", a -> change(() -> {
-            Args.allowOnly(a, "proto", "vip", "port", "laddr");
+            Args.allowOnly(a, "proto", "vip", "port", "match", "laddr");
             table.deleteLocalAddress(key(a), address(a, "laddr"));
         }));
         r.register("lb.laddr.get", this::localAddresses);
@@ -115,7 +118,19 @@ public final class LbCommands {
         }
     }
 
+    /** A VIP service by {@code proto}, {@code vip} and {@code port}, or a SNAT service by {@code match} (the {@code -H} text). */
     private static ServiceKey key(Map<String, Object> a) throws CommandException {
+        Optional<String> match = Args.optString(a, "match");
+        if (match.isPresent()) {
+            if (a.containsKey("proto") || a.containsKey("vip") || a.containsKey("port")) {
+                throw new CommandException("a service is named by match or by proto, vip and port, not both");
+            }
+            try {
+                return ServiceKey.of(SnatMatch.parse(match.get()));
+            } catch (IllegalArgumentException e) {
+                throw new CommandException("argument 'match': " + e.getMessage());
+            }
+        }
         String proto = Args.string(a, "proto");
         Protocol p;
         try {
@@ -137,7 +152,7 @@ public final class LbCommands {
 
     /** {@code -A}/{@code -E}: every setting left out takes its default, so {@code -E} replaces them all. */
     private static VirtualService service(Map<String, Object> a) throws CommandException {
-        Args.allowOnly(a, "proto", "vip", "port", "scheduler", "flags", "persistent", "netmask", "client_address");
+        Args.allowOnly(a, "proto", "vip", "port", "match", "scheduler", "flags", "persistent", "netmask", "client_address");
         ServiceKey key = key(a);
         String scheduler = Args.optString(a, "scheduler").orElse(VirtualService.DEFAULT_SCHEDULER);
         int timeout = (int) Args.optInteger(a, "persistent", 0, VirtualService.MAX_TIMEOUT).orElse(0);
@@ -156,7 +171,7 @@ public final class LbCommands {
     }
 
     private static RealServer server(Map<String, Object> a) throws CommandException {
-        Args.allowOnly(a, "proto", "vip", "port", "addr", "rport", "method", "weight", "upper", "lower");
+        Args.allowOnly(a, "proto", "vip", "port", "match", "addr", "rport", "method", "weight", "upper", "lower");
         ForwardMethod method;
         try {
             method = ForwardMethod.fromConfigName(Args.optString(a, "method").orElse("dr"));
@@ -212,6 +227,9 @@ public final class LbCommands {
         m.put("proto", s.key().protocol().configName());
         m.put("vip", s.key().vip().toString());
         m.put("port", (long) s.key().port());
+        if (s.key().isMatch()) {
+            m.put("match", s.key().match().option());
+        }
         m.put("scheduler", s.scheduler());
         m.put("flags", s.schedulerFlags());
         m.put("persistent", (long) s.persistenceTimeout());

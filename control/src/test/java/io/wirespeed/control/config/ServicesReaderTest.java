@@ -185,7 +185,7 @@ class ServicesReaderTest {
                 "did you mean 'weight'?");
         assertError(svc("real_servers: [{port: 80}]\n"), 8, "services[0].real_servers[0].addr", "missing required field");
         assertError(svc("real_servers: [{addr: 198.19.0.1, method: masq}]\n"), 8, "services[0].real_servers[0].method",
-                "unknown forwarding method 'masq' (expected one of: dr, tun, nat, fnat or fullnat)");
+                "unknown forwarding method 'masq' (expected one of: dr, tun, nat, fnat, fullnat or snat)");
         assertError(svc("real_servers: [{addr: 198.19.0.256}]\n"), 8, "services[0].real_servers[0].addr",
                 "invalid real server address");
         assertError(svc("real_servers: [{addr: 0.0.0.0}]\n"), 8, "services[0].real_servers[0].addr", "not unicast");
@@ -302,6 +302,82 @@ class ServicesReaderTest {
     }
 
     /** One TCP service at line 5 with {@code extra} fields from line 8 on. */
+    /** Lines 5.. of a file whose first four lines are {@link #PORTS}: a SNAT service as the lab uses it. */
+    private static final String SNAT = """
+              - proto: tcp
+                match: {src_range: 198.19.0.0-198.19.0.255, oif: port0}
+                scheduler: rr
+                real_servers:
+                  - {addr: 198.18.0.1, method: snat}
+            """;
+
+    @Test
+    void snatServicesReadAsTheirIpvsadmCommandsWould() throws Exception {
+        ServiceTable fromConfig = new ServiceTable(1, true);
+        for (ServiceConfig s : ConfigLoader.parse(PORTS + SNAT, "t.yaml").services()) {
+            s.addTo(fromConfig);
+        }
+        ServiceTable fromCommands = new ServiceTable(1, true);
+        String commands = """
+                -A -H proto=tcp,src-range=198.19.0.0-198.19.0.255,oif=port0 -s rr
+                -a -H proto=tcp,src-range=198.19.0.0-198.19.0.255,oif=port0 -r 198.18.0.1 -J
+                """;
+        assertEquals(0, wsctl(fromCommands, commands, "-R"), () -> wsctlOut);
+        assertEquals(0, wsctl(fromCommands, "", "-S", "-n"));
+        String saved = wsctlOut;
+        assertEquals(0, wsctl(fromConfig, "", "-S", "-n"));
+        assertEquals(saved, wsctlOut);
+        assertTrue(saved.contains("-r 198.18.0.1:0 -J -w 1"), saved);
+    }
+
+    @Test
+    void snatServiceErrorsNameTheirLine() {
+        assertError(PORTS + """
+                  - proto: tcp
+                    match: {src_range: 198.19.0.9-198.19.0.1}
+                """, 6, "services[0].match.src_range", "ends before it starts");
+        assertError(PORTS + """
+                  - proto: tcp
+                    match: {oif: port0}
+                """, 6, "services[0].match", "match needs a src-range or a dst-range");
+        assertError(PORTS + """
+                  - proto: tcp
+                    match: {src_range: 198.19.0.0-198.19.0.255, oif: port7}
+                """, 6, "services[0].match.oif", "unknown port 'port7'");
+        assertError(PORTS + """
+                  - proto: tcp
+                    match: {src_range: 198.19.0.0-198.19.0.255, from: port0}
+                """, 6, "services[0].match.from", "unknown field 'from'");
+        assertError(PORTS + """
+                  - proto: tcp
+                    match: {src_range: 198.19.0.0-198.19.0.255}
+                    vip: 198.18.0.100
+                """, 7, "services[0].vip", "a service with a match has none");
+        assertError(PORTS + """
+                  - proto: udp
+                    match: {src_range: 198.19.0.0-198.19.0.255}
+                    real_servers: [{addr: 198.18.0.1, method: nat}]
+                """, 7, "services[0].real_servers[0].method", "method snat");
+        assertError(PORTS + """
+                  - proto: udp
+                    match: {src_range: 198.19.0.0-198.19.0.255}
+                    real_servers: [{addr: 198.18.0.1, method: snat, port: 9}]
+                """, 7, "services[0].real_servers[0].port", "takes no port");
+        assertError(PORTS + """
+                  - proto: udp
+                    match: {src_range: 198.19.0.0-198.19.0.255}
+                    laddrs: [198.18.0.1]
+                """, 7, "services[0].laddrs", "no local addresses");
+        assertError(svc("real_servers: [{addr: 198.18.0.1, method: snat}]\n"), 8,
+                "services[0].real_servers[0].method", "needs a service with a match");
+        assertError(PORTS + """
+                  - proto: udp
+                    match: {src_range: 198.19.0.0-198.19.0.255}
+                    real_servers: [{addr: "2001:db8::1", method: snat}]
+                """, 7, "services[0].real_servers[0].addr", "IPv6 SNAT address under an IPv4 match");
+        assertError(PORTS + SNAT + SNAT, 11, "services[1].match", "duplicate service MATCH tcp");
+    }
+
     private static String svc(String extra) {
         return PORTS + "  - proto: tcp\n    vip: 198.18.0.1\n    port: 80\n"
                 + extra.indent(4);

@@ -36,6 +36,8 @@ import java.lang.foreign.MemorySegment;
  * sent (IPIP or IPv6-in-IPv6 quoted) becomes an error about the client's packet, its MTU smaller by
  * the tunnel header. NAT64: the server side's ICMPv4 errors become ICMPv6 errors to the client
  * ({@link Nat64Icmp}); ICMPv6 errors from the client about a NAT64 connection are dropped and counted.
+ * SNAT connections are relayed as full-NAT ones: the inside host is the client, the outside host the
+ * server and the SNAT address the local address.
  *
  * <p>Errors about unknown tuples are the router's. Per packet: no allocation, no exception.
  */
@@ -112,7 +114,7 @@ final class IcmpRelay {
             return ConnTable.direction(ref) == back ? toV6(b, h, ic, q, ql4, quoted - qhl, proto, in, conn) : drop(b, NAT64);
         }
         if (ConnTable.direction(ref) == back) {
-            if (mode != ConnFlags.MODE_NAT && mode != ConnFlags.MODE_FNAT) {
+            if (mode != ConnFlags.MODE_NAT && mode != ConnFlags.MODE_FNAT && mode != ConnFlags.MODE_SNAT) {
                 return false;
             }
             int client = conns.srcV4(conn, orig);
@@ -124,7 +126,7 @@ final class IcmpRelay {
         }
         int server = conns.srcV4(conn, back);
         switch (mode) {
-            case ConnFlags.MODE_NAT, ConnFlags.MODE_FNAT -> {
+            case ConnFlags.MODE_NAT, ConnFlags.MODE_FNAT, ConnFlags.MODE_SNAT -> {
                 int peer = conns.dstV4(conn, back);
                 QuotedRewrite.v4(m, h, ic, icmpLen, q, ql4, quoted - qhl, proto, peer, server,
                         server, conns.srcPort(conn, back), peer, conns.dstPort(conn, back));

@@ -94,7 +94,7 @@ final class Ipv4Balancer {
                 }
             }
         }
-        return false;
+        return lb.snat.open(b, h, l4, proto, total, in);
     }
 
     private void schedule(int b, long h, long l4, int l4Len, int proto, int total, NetInterface in, ServiceRuntime svc) {
@@ -171,6 +171,7 @@ final class Ipv4Balancer {
                     lb.pipeline.forward4(b, h, total, in, server);
                 }
                 case ConnFlags.MODE_TUN -> tunnel(b, h, total, in, server);
+                case ConnFlags.MODE_SNAT -> lb.snat.outbound(b, h, l4, proto, total, in, conn);
                 default -> lb.pipeline.forward4(b, h, total, in, server); // DR: the MAC of the server
             }
         } else {
@@ -184,6 +185,7 @@ final class Ipv4Balancer {
                 }
                 case ConnFlags.MODE_NAT ->
                         HeaderRewrite.v4(m, h, l4, proto, false, conns.dstV4(conn, orig), conns.dstPort(conn, orig));
+                case ConnFlags.MODE_SNAT -> lb.snat.inbound(h, l4, proto, conn);
                 case ConnFlags.MODE_NAT64 -> {
                     lb.v6.replyFromV4(b, h, l4, total - (int) (l4 - h), proto, in, conn);
                     return;

@@ -49,6 +49,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     private final Ipv4Balancer v4;
     final Ipv6Balancer v6;
     final FullNatTcp fullNatTcp;
+    final SourceNat snat;
     long now;
 
     /**
@@ -75,6 +76,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.services = new WorkerServices(worker, workers);
         this.services.update(first);
         this.fullNatTcp = new FullNatTcp(this, new InitialSequenceNumbers());
+        this.snat = new SourceNat(this);
         this.v4 = new Ipv4Balancer(this);
         this.v6 = new Ipv6Balancer(this);
     }
@@ -311,12 +313,13 @@ public final class LbPath implements PacketHook, AutoCloseable {
 
     // ---- connection ends -----------------------------------------------------------------------
 
-    /** The table's expiry listener: the server's counts and the full-NAT port are given back. */
+    /** The table's expiry listener: the server's counts and the full-NAT or SNAT port are given back. */
     private void expired(int conn) {
         int slot = conns.destination(conn);
         services.destinations.disconnected(slot, ConnState.isActive(conns.state(conn)));
         int mode = ConnFlags.mode(conns.flags(conn));
-        if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64) { // NAT64 is full NAT too: it took a port
+        // NAT64 is full NAT too, and SNAT takes its source port the same way
+        if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64 || mode == ConnFlags.MODE_SNAT) {
             int localPool = conns.service(conn);
             if (localPool >= 0) {
                 services.localPorts(localPool).release(conns.localPort(conn));

@@ -25,9 +25,11 @@ final class ServiceRuntime {
     final int[] serverPort;
     /** Full NAT: indices into the worker's local port pools, one per local address of the service. */
     final int[] localPools;
+    /** SNAT: destination i's address as an index into the worker's local port pools; -1 for other modes. */
+    final int[] snatPools;
     private int nextLocal;
 
-    ServiceRuntime(ServiceEntry entry, Destinations destinations, int[] localPools) {
+    ServiceRuntime(ServiceEntry entry, Destinations destinations, int[] localPools, int[] snatPools) {
         this.entry = entry;
         this.v6 = entry.key().vip().v6();
         List<RealServer> servers = entry.servers();
@@ -48,6 +50,7 @@ final class ServiceRuntime {
             serverPort[i] = s.port();
         }
         this.localPools = localPools;
+        this.snatPools = snatPools;
         this.scheduler = entry.plan().forWorker(destinations.loadOf(slot));
     }
 
@@ -69,6 +72,7 @@ final class ServiceRuntime {
             case NAT -> ConnFlags.MODE_NAT;
             case DR -> ConnFlags.MODE_DR;
             case TUNNEL -> ConnFlags.MODE_TUN;
+            case SNAT -> ConnFlags.MODE_SNAT;
         };
     }
 }

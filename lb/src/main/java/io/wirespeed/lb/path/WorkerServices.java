@@ -34,6 +34,8 @@ final class WorkerServices {
     AddressSet natServers = new AddressSet(List.of());
     /** Services with a NAT real server, by position: their connections are placed by client address. */
     boolean[] placedByClient = new boolean[0];
+    /** The IPv4 SNAT match services, tried for packets that are no VIP's and no connection's. */
+    SnatMatches snatMatches = new SnatMatches(List.of());
 
     WorkerServices(int worker, int workers) {
         this.worker = worker;
@@ -55,7 +57,7 @@ final class WorkerServices {
             for (int i = 0; i < local.length; i++) {
                 local[i] = pool(e.localAddresses().get(i));
             }
-            runtimes[s] = new ServiceRuntime(e, destinations, local);
+            runtimes[s] = new ServiceRuntime(e, destinations, local, snatPools(e));
         }
         destinations.endSnapshot();
         java.util.Set<IpAddress> laddrs = new java.util.HashSet<>();
@@ -65,6 +67,9 @@ final class WorkerServices {
             ServiceEntry e = entries.get(s);
             e.localAddresses().forEach(l -> laddrs.add(l.addr()));
             for (var server : e.servers()) {
+                if (server.method() == io.wirespeed.lb.service.ForwardMethod.SNAT) {
+                    laddrs.add(server.addr()); // replies to a SNAT address belong to the worker its port names
+                }
                 if (server.method() == io.wirespeed.lb.service.ForwardMethod.NAT) {
                     nat.add(server.addr());
                     byClient[s] = true;
@@ -76,6 +81,7 @@ final class WorkerServices {
         placedByClient = byClient;
         services = runtimes;
         vips = VipIndex.of(next);
+        snatMatches = new SnatMatches(entries);
         snapshot = next;
         version = next.version();
         return true;
@@ -83,14 +89,28 @@ final class WorkerServices {
 
     LocalPorts localPorts(int pool) { return poolArray[pool]; }
 
+    /** A SNAT service's addresses share the pools of full-NAT local addresses: a port is one connection's either way. */
+    private int[] snatPools(ServiceEntry e) {
+        int[] snat = new int[e.servers().size()];
+        for (int i = 0; i < snat.length; i++) {
+            var server = e.servers().get(i);
+            snat[i] = server.method() == io.wirespeed.lb.service.ForwardMethod.SNAT ? pool(server.addr()) : -1;
+        }
+        return snat;
+    }
+
     private int pool(LocalAddress laddr) {
-        Integer i = poolIndex.get(laddr.addr());
+        return pool(laddr.addr());
+    }
+
+    private int pool(IpAddress addr) {
+        Integer i = poolIndex.get(addr);
         if (i != null) {
             return i;
         }
         int index = pools.size();
-        pools.add(new LocalPorts(laddr.addr(), worker, workers));
-        poolIndex.put(laddr.addr(), index);
+        pools.add(new LocalPorts(addr, worker, workers));
+        poolIndex.put(addr, index);
         poolArray = pools.toArray(LocalPorts[]::new);
         return index;
     }

@@ -12,7 +12,12 @@ public enum ForwardMethod {
     /** Destination NAT; replies must come back through the load balancer. */
     NAT("Masq", "-m", "nat"),
     /** Source and destination NAT with a local address pool; the real server sees a local address. */
-    FULLNAT("FullNat", "-b", "fnat");
+    FULLNAT("FullNat", "-b", "fnat"),
+    /**
+     * Source NAT of connections that hosts behind the balancer open to the outside (DPVS's {@code -J}):
+     * the "real server" is an address of the balancer used as their source. Only under a match service.
+     */
+    SNAT("SNAT", "-J", "snat");
 
     /** As {@code ipvsadm -L} prints it in the Forward column. */
     public final String label;
@@ -41,6 +46,6 @@ public enum ForwardMethod {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown forwarding method '" + name + "' (expected dr, tun, nat or fnat)");
+        throw new IllegalArgumentException("unknown forwarding method '" + name + "' (expected dr, tun, nat, fnat or snat)");
     }
 }

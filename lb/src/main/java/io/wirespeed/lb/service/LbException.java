@@ -21,6 +21,12 @@ public final class LbException extends Exception {
     public static final String WRONG_FAMILY = "Operation not supported with specified address family";
     public static final String LADDR_EXISTS = "Local address already exists";
     public static final String NO_SUCH_LADDR = "No such Local address";
+    /** {@code -J} under a VIP service: SNAT has no virtual address to translate. */
+    public static final String SNAT_NEEDS_MATCH = "SNAT forwarding (-J) needs a match service (-H)";
+    /** Anything but {@code -J} under a match service: there is no VIP for the other modes to balance. */
+    public static final String MATCH_NEEDS_SNAT = "A match service (-H) only takes SNAT real servers (-J)";
+    public static final String MATCH_NO_LADDR = "A match service (-H) has no local addresses: its SNAT addresses are its real servers";
+    public static final String SNAT_V6 = "IPv6 SNAT is not supported";
     public static final String ZERO_PORT = "Zero port specified for non-persistent service";
 
     public LbException(String message) {

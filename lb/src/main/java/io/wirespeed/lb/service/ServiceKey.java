@@ -3,13 +3,18 @@ package io.wirespeed.lb.service;
 import java.util.Comparator;
 
 /**
- * What identifies a virtual service: protocol, virtual IP and port (0 = every port of the VIP). Sorted
- * as {@code ipvsadm -L} lists services: by protocol, then address, then port.
+ * What identifies a virtual service: protocol, virtual IP and port (0 = every port of the VIP), or,
+ * for a SNAT service, a {@link SnatMatch} (DPVS's {@code -H}); a match key carries the match's
+ * protocol, the unspecified address of its family and port 0, so code that reads a key's family
+ * needs no special case. Sorted as {@code ipvsadm -L} lists services: by protocol, then address,
+ * then port, the match services after the VIP services.
  */
-public record ServiceKey(Protocol protocol, IpAddress vip, int port) implements Comparable<ServiceKey> {
-    private static final Comparator<ServiceKey> ORDER = Comparator.comparing(ServiceKey::protocol)
+public record ServiceKey(Protocol protocol, IpAddress vip, int port, SnatMatch match) implements Comparable<ServiceKey> {
+    private static final Comparator<ServiceKey> ORDER = Comparator.comparing(ServiceKey::isMatch)
+            .thenComparing(ServiceKey::protocol)
             .thenComparing(ServiceKey::vip)
-            .thenComparingInt(ServiceKey::port);
+            .thenComparingInt(ServiceKey::port)
+            .thenComparing(k -> k.match == null ? "" : k.match.option());
 
     public ServiceKey {
         if (protocol == null || vip == null) {
@@ -18,11 +23,33 @@ public record ServiceKey(Protocol protocol, IpAddress vip, int port) implements 
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("service port " + port + " out of range 0..65535");
         }
+        if (match != null && (match.protocol() != protocol || !vip.equals(unspecified(match.v6())) || port != 0)) {
+            throw new IllegalArgumentException("a match service's key is its match: " + match.option());
+        }
     }
 
-    /** {@code -t 198.18.0.100:80}: the options that name this service on an ipvsadm command line. */
+    /** A VIP service: {@code -t|-u VIP:PORT}. */
+    public ServiceKey(Protocol protocol, IpAddress vip, int port) {
+        this(protocol, vip, port, null);
+    }
+
+    /** A SNAT service: {@code -H MATCH}. */
+    public static ServiceKey of(SnatMatch match) {
+        return new ServiceKey(match.protocol(), unspecified(match.v6()), 0, match);
+    }
+
+    private static IpAddress unspecified(boolean v6) {
+        return new IpAddress(v6, 0, 0);
+    }
+
+    /** Selected by a match (SNAT), not by a VIP. */
+    public boolean isMatch() {
+        return match != null;
+    }
+
+    /** {@code -t 198.18.0.100:80} or {@code -H proto=tcp,...}: the options that name this service on an ipvsadm command line. */
     public String option() {
-        return protocol.option + " " + vip.withPort(port);
+        return match != null ? "-H " + match.option() : protocol.option + " " + vip.withPort(port);
     }
 
     @Override
@@ -32,6 +59,6 @@ public record ServiceKey(Protocol protocol, IpAddress vip, int port) implements 
 
     @Override
     public String toString() {
-        return protocol.label + " " + vip.withPort(port);
+        return match != null ? match.listed() : protocol.label + " " + vip.withPort(port);
     }
 }

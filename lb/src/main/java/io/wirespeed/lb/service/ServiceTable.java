@@ -136,6 +136,9 @@ public final class ServiceTable {
             // DR and TUN servers carry the service port whatever port the command named, as ipvsadm forces it
             i = state.indexOf(addr.withPort(state.service.key().port()));
         }
+        if (i < 0 && key.isMatch()) {
+            i = state.indexOf(addr.withPort(0)); // SNAT servers are kept without a port
+        }
         if (i < 0) {
             throw new LbException(LbException.NO_SUCH_DEST);
         }
@@ -150,6 +153,9 @@ public final class ServiceTable {
 
     public synchronized void addLocalAddress(ServiceKey key, LocalAddress laddr) throws LbException {
         ServiceState state = defined(key);
+        if (key.isMatch()) {
+            throw new LbException(LbException.MATCH_NO_LADDR);
+        }
         if (!laddr.addr().isUnicast()) {
             throw new LbException(LbException.INVALID_OPERATION);
         }
@@ -238,6 +244,12 @@ public final class ServiceTable {
         } catch (IllegalArgumentException e) {
             throw new LbException(e.getMessage());
         }
+        if (s.key().isMatch()) {
+            if (s.key().match().v6()) {
+                throw new LbException(LbException.SNAT_V6);
+            }
+            return s; // no VIP and no port: the match says which packets are the service's
+        }
         if (!s.key().vip().isUnicast()) {
             throw new LbException(LbException.INVALID_OPERATION);
         }
@@ -251,12 +263,19 @@ public final class ServiceTable {
         if (!s.addr().isUnicast()) {
             throw new LbException(LbException.INVALID_OPERATION);
         }
+        if (service.key().isMatch() != (s.method() == ForwardMethod.SNAT)) {
+            throw new LbException(service.key().isMatch() ? LbException.MATCH_NEEDS_SNAT : LbException.SNAT_NEEDS_MATCH);
+        }
         // Only full NAT rewrites both addresses, so only it can cross families (NAT64: IPv6 VIP, IPv4 server).
         if (s.addr().v6() != service.key().vip().v6() && s.method() != ForwardMethod.FULLNAT) {
             throw new LbException(LbException.WRONG_FAMILY);
         }
         if (s.upperThreshold() != 0 && s.lowerThreshold() > s.upperThreshold()) {
             throw new LbException(LbException.INVALID_OPERATION);
+        }
+        if (s.method() == ForwardMethod.SNAT && s.port() != 0) {
+            // the SNAT address's ports are handed out per connection: a port given with it means nothing
+            return new RealServer(s.addr(), 0, s.method(), s.weight(), s.upperThreshold(), s.lowerThreshold());
         }
         if (s.method().keepsServicePort() && s.port() != service.key().port()) {
             return new RealServer(s.addr(), service.key().port(), s.method(), s.weight(), s.upperThreshold(),

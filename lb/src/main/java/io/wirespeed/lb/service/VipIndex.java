@@ -36,6 +36,9 @@ public final class VipIndex {
         vipUsed = new boolean[cap];
         for (int s = 0; s < services.size(); s++) {
             ServiceKey k = services.get(s).key();
+            if (k.isMatch()) {
+                continue; // a SNAT service has no VIP: the path finds it by its match
+            }
             IpAddress a = k.vip();
             int i = hash(k.protocol().number, a.v6(), a.hi(), a.lo(), k.port()) & mask;
             while (service[i] != NONE) i = (i + 1) & mask;

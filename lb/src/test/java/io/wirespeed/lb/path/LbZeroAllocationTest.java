@@ -104,4 +104,36 @@ class LbZeroAllocationTest {
         assertEquals(frames.length / 2, fx.lb.connectionCount(), "one connection per client port at any time");
         assertEquals(0, fx.net.totalDrops(), "nothing dropped: no full table, no port shortage");
     }
+
+    @Test
+    void snatConnectionsOpenedOverAndOverAndTheirReplies() throws Exception {
+        // Inside hosts open connections to the outside (SYN, then FIN: TIME_WAIT, reused by the next SYN),
+        // each matched by range and by the route's output interface, given a port of the SNAT address;
+        // established UDP flows answer from outside at the same time.
+        ServiceKey snat = SnatTest.snat(fx, "tcp", "port0");
+        ServiceKey udp = SnatTest.snat(fx, "udp", "port0");
+        byte[][] inside = new byte[2 * FLOWS * 8 + FLOWS][];
+        byte[][] outside = new byte[FLOWS][];
+        for (int i = 0; i < FLOWS; i++) {
+            byte[] out = fx.forward(1, SnatTest.fromInside().ipv4(RS1, C1).udp(SnatTest.INSIDE_PORT + i, 53)
+                    .payload(new byte[32]).build(), 0);
+            outside[i] = SnatTest.fromOutside().ipv4(C1, io.wirespeed.net.stack.StackFixture.PORT0_IP).udp(53, srcPort(out))
+                    .payload(new byte[256]).build();
+            inside[2 * FLOWS * 8 + i] = SnatTest.fromInside().ipv4(RS1, C1).udp(SnatTest.INSIDE_PORT + i, 53)
+                    .payload(new byte[32]).build();
+        }
+        for (int i = 0; i < FLOWS * 8; i++) {
+            int port = CLIENT_PORT + i;
+            inside[2 * i] = SnatTest.fromInside().ipv4(RS1, C1).tcp(port, 80, Tcp.SYN, 1, 0).build();
+            inside[2 * i + 1] = SnatTest.fromInside().ipv4(RS1, C1).tcp(port, 80, Tcp.FIN | Tcp.ACK, 2, 0).build();
+        }
+        fx.net.ports[1].loopMode(inside);
+        fx.net.ports[0].loopMode(outside);
+        runUntilSteady();
+        assertEquals(FLOWS * 9, fx.lb.connectionCount(), "one connection per inside port at any time");
+        assertEquals(FLOWS, fx.serviceTotals(udp).conns(), "the UDP flows kept their connections");
+        assertEquals(0, fx.net.totalDrops(), "nothing dropped");
+        assertEquals(0, fx.serviceTotals(key).conns(), "the VIP service saw none of it");
+        assertEquals(true, fx.serviceTotals(snat).conns() > FLOWS * 8, "SYNs opened SNAT connections");
+    }
 }
