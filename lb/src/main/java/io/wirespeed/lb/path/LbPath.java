@@ -49,6 +49,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     private final Ipv4Balancer v4;
     final Ipv6Balancer v6;
     final ClientAddressDelivery clientAddress;
+    final Persistence persistence;
     long now;
 
     /**
@@ -75,6 +76,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.services = new WorkerServices(worker, workers);
         this.services.update(first);
         this.clientAddress = new ClientAddressDelivery(this);
+        this.persistence = new Persistence(this);
         this.v4 = new Ipv4Balancer(this);
         this.v6 = new Ipv6Balancer(this);
     }
@@ -282,7 +284,8 @@ public final class LbPath implements PacketHook, AutoCloseable {
      * Inserts the connection whose tuples are in {@link #key} and {@link #reply}, to destination
      * {@code d} of {@code svc}, holding local port {@code localPort} of pool {@code localPool} (-1 for
      * none). Returns its original-direction ref, or -1 when the table refused it: the packet is then
-     * dropped with the reason counted and the local port given back.
+     * dropped with the reason counted and the local port given back. A connection of a persistent
+     * service is put under the template {@link Persistence#select} followed or made for it.
      */
     int open(int b, ServiceRuntime svc, int d, int proto, int mode, int localPool, int localPort) {
         boolean full = conns.size() == conns.capacity();
@@ -298,6 +301,10 @@ public final class LbPath implements PacketHook, AutoCloseable {
         conns.destination(conn, svc.slot[d]);
         conns.service(conn, localPool);
         services.destinations.connected(svc.slot[d]);
+        if (persistence.template >= 0) {
+            conns.control(persistence.template, conn, svc.persistSeconds, now);
+            persistence.template = -1;
+        }
         return ConnTable.ref(conn, ConnTable.ORIGINAL);
     }
 
@@ -305,6 +312,9 @@ public final class LbPath implements PacketHook, AutoCloseable {
 
     /** The table's expiry listener: the server's counts and the full-NAT port are given back. */
     private void expired(int conn) {
+        if (conns.isTemplate(conn)) {
+            return; // a persistence template holds no port and is on no server's counters
+        }
         int slot = conns.destination(conn);
         services.destinations.disconnected(slot, ConnState.isActive(conns.state(conn)));
         int mode = ConnFlags.mode(conns.flags(conn));
