@@ -288,6 +288,8 @@ public final class LbPath implements PacketHook, AutoCloseable {
      * service is put under the template {@link Persistence#select} followed or made for it.
      */
     int open(int b, ServiceRuntime svc, int d, int proto, int mode, int localPool, int localPort) {
+        int template = persistence.template;
+        persistence.template = -1; // used once, whatever happens here
         boolean full = conns.size() == conns.capacity();
         int state = proto == io.wirespeed.net.proto.Ipv4.PROTO_TCP ? ConnState.NONE : ConnState.UDP;
         int conn = conns.insert(key, reply, state, mode, now);
@@ -301,9 +303,8 @@ public final class LbPath implements PacketHook, AutoCloseable {
         conns.destination(conn, svc.slot[d]);
         conns.service(conn, localPool);
         services.destinations.connected(svc.slot[d]);
-        if (persistence.template >= 0) {
-            conns.control(persistence.template, conn, svc.persistSeconds, now);
-            persistence.template = -1;
+        if (template >= 0) {
+            conns.control(template, conn, svc.persistSeconds, now);
         }
         return ConnTable.ref(conn, ConnTable.ORIGINAL);
     }
