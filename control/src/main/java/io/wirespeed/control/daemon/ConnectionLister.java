@@ -51,8 +51,12 @@ final class ConnectionLister implements Supplier<List<Map<String, Object>>> {
         return out;
     }
 
-    /** One line of {@code -Lnc}, plus what full NAT and several workers add (local address, worker). */
-    private static Map<String, Object> describe(ConnInfo c, int worker) {
+    /**
+     * One line of {@code -Lnc}, plus what full NAT and several workers add (local address, worker).
+     * A persistence template lists as ipvsadm lists one ({@code TCP 05:00 NONE client:0 VIP:PORT
+     * RS:PORT}), marked {@code "template": true}; it has no local address.
+     */
+    static Map<String, Object> describe(ConnInfo c, int worker) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("proto", c.protocolName().toLowerCase(java.util.Locale.ROOT));
         m.put("expire", c.expiresInNanos() / 1_000_000_000L);
@@ -61,7 +65,9 @@ final class ConnectionLister implements Supplier<List<Map<String, Object>>> {
         m.put("virtual", c.virtual().toString());
         m.put("destination", c.server().toString());
         int mode = ConnFlags.mode(c.flags());
-        if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64 || mode == ConnFlags.MODE_SNAT) {
+        if (c.isTemplate()) {
+            m.put("template", true);
+        } else if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64 || mode == ConnFlags.MODE_SNAT) {
             m.put("local", c.local().toString());
         }
         m.put("forward", ConnFlags.modeName(c.flags()));

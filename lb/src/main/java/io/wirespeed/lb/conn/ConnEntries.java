@@ -15,9 +15,13 @@ import java.lang.foreign.MemorySegment;
  *  40  reply tuple, same layout
  *  80  state (1), bytes inserted into the client stream (1), flags (2)
  *  84  destination index (4)       88  service id (4)
- *  92  seq delta, original direction (4)  96  seq delta, reply direction (4)   100 reserved (4)
+ *  92  seq delta, original direction (4)  96  seq delta, reply direction (4)
+ * 100  controlling template's id + 1, 0 for none (4)
  * 104  packets (8)   112  bytes (8)   120  last activity, nanoTime (8)
  * </pre>
+ * A persistence template ({@link ConnFlags#TEMPLATE}) has no sequence numbers to adjust; it keeps
+ * the number of connections it controls at 92 and its own timeout in seconds at 96 instead. Its
+ * reply tuple (real server to client network) is stored for listings but not indexed.
  * A tuple is named by a <em>ref</em>: {@code id << 1 | direction}. The tuples are the keys of the
  * index, so the index stores refs only and compares against the tuples here.
  */
@@ -36,6 +40,9 @@ final class ConnEntries {
     static final int DEST = 84;
     static final int SERVICE = 88;
     static final int SEQ_DELTA = 92; // + 4 * direction
+    static final int TEMPLATE_REFS = 92;
+    static final int TEMPLATE_TIMEOUT = 96;
+    static final int CONTROLLER = 100;
     static final int PACKETS = 104;
     static final int BYTES = 112;
     static final int LAST_ACTIVITY = 120;

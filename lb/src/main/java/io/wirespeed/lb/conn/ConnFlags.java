@@ -31,10 +31,18 @@ public final class ConnFlags {
      */
     public static final int ISN_CHOSEN = 1 << 8;
 
+    /**
+     * The entry is a persistence template, not a connection: it remembers which real server a client
+     * network was sent to (IPVS's IP_VS_CONN_F_TEMPLATE). Set only by {@link ConnTable#insertTemplate}.
+     */
+    public static final int TEMPLATE = 1 << 7;
+
     /** Bits the table keeps for itself (slot in use). */
     static final int IN_USE = 1 << 15;
     /** Bits callers may set. */
-    public static final int PUBLIC_MASK = 0x1FF;
+    public static final int PUBLIC_MASK = 0x7F | ISN_CHOSEN;
+    /** Bits {@link ConnTable#flags} reports: the public ones and {@link #TEMPLATE}. */
+    static final int VISIBLE_MASK = PUBLIC_MASK | TEMPLATE;
 
     private static final String[] MODE_NAMES = {"FullNat", "Masq", "Route", "Tunnel", "Snat", "Nat64", "?", "?"};
 
@@ -47,6 +55,10 @@ public final class ConnFlags {
     /** Modes whose replies go from the server straight to the client. */
     public static boolean isOneArmed(int mode) {
         return mode == MODE_DR || mode == MODE_TUN;
+    }
+
+    public static boolean isTemplate(int flags) {
+        return (flags & TEMPLATE) != 0;
     }
 
     /** The mode's name as {@code ipvsadm -L} prints its forwarding column. */

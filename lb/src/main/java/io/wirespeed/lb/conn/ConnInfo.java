@@ -5,7 +5,8 @@ package io.wirespeed.lb.conn;
  * {@link ConnTable#copyEntries}. The endpoints follow ipvsadm's columns: {@code client} and
  * {@code virtual} are the original tuple's source and destination, {@code server} the reply
  * tuple's source (the real server) and {@code local} its destination (the FNAT local address; the
- * client for NAT and DR).
+ * client for NAT and DR). A persistence template lists as IPVS lists one: the client's network with
+ * port 0, the virtual address with the service's port, the real server, in state NONE.
  */
 public record ConnInfo(
         int id,
@@ -37,6 +38,11 @@ public record ConnInfo(
         public String toString() {
             return ConnKey.endpoint(hi, lo, port);
         }
+    }
+
+    /** A persistence template (client network to virtual service, remembered server), not a connection. */
+    public boolean isTemplate() {
+        return ConnFlags.isTemplate(flags);
     }
 
     public String stateName() {

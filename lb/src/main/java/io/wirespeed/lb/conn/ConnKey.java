@@ -13,6 +13,12 @@ import io.wirespeed.net.addr.Ip6;
  */
 public final class ConnKey {
     static final long IPV4_MAPPED_LO = 0x0000_FFFF_0000_0000L;
+    /**
+     * Added to the protocol of a persistence template's key. IP protocol numbers end at 255, so no
+     * tuple read from a packet can equal a template's key (a client that sends from port 0 must not
+     * find the template of its network as if it were its connection).
+     */
+    static final int TEMPLATE_PROTOCOL = 0x100;
 
     int protocol;
     long srcHi;
@@ -32,13 +38,41 @@ public final class ConnKey {
         return set(protocol, srcHi, srcLo, srcPort, dstHi, dstLo, dstPort);
     }
 
+    /**
+     * Fills the key of an IPv4 persistence template: the client's network (its address masked by
+     * the service's {@code -M}) to the virtual address and the service's port (0 for a VIP:0 service,
+     * so one template covers every port), client port 0 as IPVS has it. {@code protocol} is the
+     * service's (TCP or UDP): a TCP and a UDP service on one VIP:port keep separate templates.
+     */
+    public ConnKey setTemplateV4(int protocol, int clientNet, int vip, int servicePort) {
+        set(protocol, 0, mapped(clientNet), 0, 0, mapped(vip), servicePort);
+        this.protocol |= TEMPLATE_PROTOCOL;
+        return this;
+    }
+
+    /** Fills the key of an IPv6 persistence template; see {@link #setTemplateV4}. */
+    public ConnKey setTemplateV6(int protocol, long clientNetHi, long clientNetLo, long vipHi, long vipLo, int servicePort) {
+        set(protocol, clientNetHi, clientNetLo, 0, vipHi, vipLo, servicePort);
+        this.protocol |= TEMPLATE_PROTOCOL;
+        return this;
+    }
+
+    /** Is this the key of a persistence template (set by {@code setTemplateV4/V6})? */
+    public boolean isTemplate() {
+        return (protocol & TEMPLATE_PROTOCOL) != 0;
+    }
+
     /** Makes this the reverse of {@code other}: source and destination swapped. */
     public ConnKey setReverseOf(ConnKey other) {
-        return set(other.protocol, other.dstHi, other.dstLo, other.dstPort, other.srcHi, other.srcLo, other.srcPort);
+        set(other.protocol, other.dstHi, other.dstLo, other.dstPort, other.srcHi, other.srcLo, other.srcPort);
+        this.protocol = other.protocol; // keeps the template mark
+        return this;
     }
 
     public ConnKey copyFrom(ConnKey other) {
-        return set(other.protocol, other.srcHi, other.srcLo, other.srcPort, other.dstHi, other.dstLo, other.dstPort);
+        set(other.protocol, other.srcHi, other.srcLo, other.srcPort, other.dstHi, other.dstLo, other.dstPort);
+        this.protocol = other.protocol;
+        return this;
     }
 
     private ConnKey set(int protocol, long srcHi, long srcLo, int srcPort, long dstHi, long dstLo, int dstPort) {
@@ -52,6 +86,7 @@ public final class ConnKey {
         return this;
     }
 
+    /** The IP protocol number; a template's key has {@code TEMPLATE_PROTOCOL} added (see {@link #isTemplate}). */
     public int protocol() { return protocol; }
     public long srcHi() { return srcHi; }
     public long srcLo() { return srcLo; }

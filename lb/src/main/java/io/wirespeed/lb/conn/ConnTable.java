@@ -24,6 +24,13 @@ import java.util.function.Consumer;
  * <p>A <em>ref</em> names one tuple of a connection: {@code conn << 1 | direction}, with
  * {@link #ORIGINAL} the client's direction and {@link #REPLY} the server's. Connection ids are
  * {@code 0..capacity-1} and double as timer ids.
+ *
+ * <p>Persistence templates ({@link #insertTemplate}) are entries too, as in IPVS, and count towards
+ * the capacity. A template is indexed under its own key only (a {@link ConnKey#setTemplateV4
+ * template key} that no packet's tuple can equal), has its own timeout instead of its state's, and
+ * counts the connections made through it ({@link #control}); it does not end while any of them
+ * lives, and each one that ends restarts its timeout. Only the timer and expiry paths look at
+ * templates: a packet of a connection costs nothing more for them.
  */
 public final class ConnTable implements AutoCloseable {
     public static final int ORIGINAL = 0;
@@ -31,6 +38,7 @@ public final class ConnTable implements AutoCloseable {
 
     /** Timer resolution: timeouts are seconds, a millisecond is plenty and keeps the wheel shallow. */
     public static final long TICK_NANOS = 1_000_000L;
+    private static final long SECOND = 1_000_000_000L;
 
     private final int capacity;
     private final Arena arena;
@@ -41,7 +49,7 @@ public final class ConnTable implements AutoCloseable {
     private final TupleHash hash;
     private final TimerWheel timers;
     private final TimerWheel.Expiry onTimer = this::timedOut;
-    /** The clock of the advance() in progress, for timedOut(). */
+    /** The clock of the last (or the running) advance(): for timedOut(), and as "now" when an entry is freed. */
     private long advancing;
     private final ExpiryListener listener;
     private ConnTimeouts timeouts;
@@ -90,6 +98,7 @@ public final class ConnTable implements AutoCloseable {
         this.freeTop = capacity;
         this.hash = new TupleHash(k0, k1);
         this.timers = new TimerWheel(capacity, TICK_NANOS, nowNanos);
+        this.advancing = nowNanos;
     }
 
     // ---- refs ----------------------------------------------------------------------------------
@@ -179,6 +188,7 @@ public final class ConnTable implements AutoCloseable {
         entries.intAt(conn, ConnEntries.SERVICE, 0);
         entries.intAt(conn, ConnEntries.SEQ_DELTA, 0);
         entries.intAt(conn, ConnEntries.SEQ_DELTA + 4, 0);
+        entries.intAt(conn, ConnEntries.CONTROLLER, 0);
         entries.longAt(conn, ConnEntries.PACKETS, 0);
         entries.longAt(conn, ConnEntries.BYTES, 0);
         entries.longAt(conn, ConnEntries.LAST_ACTIVITY, nowNanos);
@@ -187,11 +197,112 @@ public final class ConnTable implements AutoCloseable {
     }
 
     /**
+     * Adds a persistence template under {@code template} (a key from {@link ConnKey#setTemplateV4} or
+     * {@code setTemplateV6}), pointing at {@code server}: the real server's tuple towards the client
+     * network, kept for listings only (it is not indexed, so two templates may name the same server).
+     * The template expires {@code timeoutSeconds} after its creation or the end of its last
+     * connection, whichever is later. Returns its id, or -1 when the table is full or the key is
+     * taken or the probe bound is hit (counted as for {@link #insert}). {@code mode} is the server's
+     * {@link ConnFlags} forwarding mode, for listings.
+     *
+     * @throws IllegalArgumentException if {@code template} is not a template key or the timeout is
+     *     outside {@code 1..ConnTimeouts.MAX_SECONDS} (a caller's bug, never a packet's content)
+     */
+    public int insertTemplate(ConnKey template, ConnKey server, int mode, int timeoutSeconds, long nowNanos) {
+        if (!template.isTemplate()) {
+            throw new IllegalArgumentException("not a template key: " + template);
+        }
+        checkTemplateTimeout(timeoutSeconds);
+        if (freeTop == 0) {
+            refusedFull++;
+            return -1;
+        }
+        int conn = freeIds.getAtIndex(JAVA_INT, freeTop - 1);
+        int ref = ref(conn, ORIGINAL);
+        entries.writeTuple(ref, template);
+        entries.writeTuple(ref(conn, REPLY), server);
+        int result = index.insert(hash(template), ref, template);
+        if (result != TupleIndex.OK) {
+            if (result == TupleIndex.DUPLICATE) {
+                refusedDuplicate++;
+            } else {
+                refusedProbeLimit++;
+            }
+            entries.clear(conn);
+            return -1;
+        }
+        freeTop--;
+        size++;
+        entries.flags(conn, (mode & ConnFlags.MODE_MASK) | ConnFlags.TEMPLATE | ConnFlags.IN_USE);
+        entries.state(conn, ConnState.NONE);
+        entries.intAt(conn, ConnEntries.TEMPLATE_REFS, 0);
+        entries.intAt(conn, ConnEntries.TEMPLATE_TIMEOUT, timeoutSeconds);
+        entries.longAt(conn, ConnEntries.LAST_ACTIVITY, nowNanos);
+        timers.schedule(conn, nowNanos + timeoutSeconds * SECOND);
+        return conn;
+    }
+
+    /**
+     * Connection {@code conn} was just made through {@code template}: the template counts it (and
+     * so lives at least as long), takes {@code timeoutSeconds} as its timeout (the service's
+     * {@code -p} now) and starts it again, as IPVS refreshes a template whenever it is used.
+     *
+     * @throws IllegalArgumentException if {@code template} is not a template, {@code conn} is not a
+     *     connection in use or already has a template (a caller's bug)
+     */
+    public void control(int template, int conn, int timeoutSeconds, long nowNanos) {
+        if (!isTemplate(template) || !inUse(conn) || isTemplate(conn) || templateOf(conn) >= 0) {
+            throw new IllegalArgumentException("cannot put connection " + conn + " under template " + template);
+        }
+        checkTemplateTimeout(timeoutSeconds);
+        entries.intAt(conn, ConnEntries.CONTROLLER, template + 1);
+        entries.intAt(template, ConnEntries.TEMPLATE_REFS, entries.intAt(template, ConnEntries.TEMPLATE_REFS) + 1);
+        entries.intAt(template, ConnEntries.TEMPLATE_TIMEOUT, timeoutSeconds);
+        entries.longAt(template, ConnEntries.LAST_ACTIVITY, nowNanos);
+        long due = nowNanos + timeoutSeconds * SECOND;
+        if (timers.deadline(template) - due > 0) {
+            timers.schedule(template, due); // a shorter -p than before: never fire late; a longer one is caught up lazily
+        }
+    }
+
+    /**
+     * Points a template at another real server (its server was removed and the client network was
+     * scheduled afresh). The connections it controls stay counted: they still keep it alive.
+     */
+    public void retarget(int template, ConnKey server, int mode) {
+        if (!isTemplate(template)) {
+            throw new IllegalArgumentException("entry " + template + " is not a template");
+        }
+        entries.writeTuple(ref(template, REPLY), server);
+        entries.flags(template, (entries.flags(template) & ~ConnFlags.MODE_MASK) | (mode & ConnFlags.MODE_MASK));
+    }
+
+    public boolean isTemplate(int conn) {
+        return inUse(conn) && (entries.flags(conn) & ConnFlags.TEMPLATE) != 0;
+    }
+
+    /** How many live connections were made through {@code template}. */
+    public int controlled(int template) {
+        return entries.intAt(template, ConnEntries.TEMPLATE_REFS);
+    }
+
+    /** The template {@code conn} was made through, or -1. */
+    public int templateOf(int conn) {
+        return entries.intAt(conn, ConnEntries.CONTROLLER) - 1;
+    }
+
+    /** A template's timeout in seconds (the service's {@code -p} when it was last used). */
+    public int templateTimeout(int template) {
+        return entries.intAt(template, ConnEntries.TEMPLATE_TIMEOUT);
+    }
+
+    /**
      * Ends a connection now (server removed, RST answered, flush): the listener is called, then the
-     * entry is freed. False if {@code conn} is not in use.
+     * entry is freed. False if {@code conn} is not in use, or is a template that connections still
+     * use (ending it would leave them counting into a freed entry).
      */
     public boolean expire(int conn) {
-        if (!inUse(conn)) {
+        if (!inUse(conn) || isTemplate(conn) && controlled(conn) > 0) {
             return false;
         }
         timers.cancel(conn);
@@ -215,9 +326,14 @@ public final class ConnTable implements AutoCloseable {
      * the last activity plus the state's timeout: if that is still ahead, the timer is re-armed for it.
      */
     private void timedOut(int conn) {
-        long due = entries.longAt(conn, ConnEntries.LAST_ACTIVITY) + timeouts.nanos(entries.state(conn));
+        long timeout = timeoutNanos(conn);
+        long due = entries.longAt(conn, ConnEntries.LAST_ACTIVITY) + timeout;
         if (due - advancing > 0) {
             timers.schedule(conn, due);
+            return;
+        }
+        if (isTemplate(conn) && controlled(conn) > 0) {
+            timers.schedule(conn, advancing + timeout); // its connections keep it; the last one's end restarts it
             return;
         }
         try {
@@ -232,12 +348,45 @@ public final class ConnTable implements AutoCloseable {
             return; // the listener expired it itself
         }
         int originalRef = ref(conn, ORIGINAL);
-        int replyRef = ref(conn, REPLY);
         index.remove(entries.hashTuple(hash, originalRef), originalRef);
-        index.remove(entries.hashTuple(hash, replyRef), replyRef);
+        if ((entries.flags(conn) & ConnFlags.TEMPLATE) == 0) {
+            int replyRef = ref(conn, REPLY);
+            index.remove(entries.hashTuple(hash, replyRef), replyRef);
+            int template = templateOf(conn);
+            if (template >= 0) {
+                // advancing is this worker loop's clock; a connection expired by a packet was active later
+                long last = entries.longAt(conn, ConnEntries.LAST_ACTIVITY);
+                released(template, last - advancing > 0 ? last : advancing);
+            }
+        }
         entries.clear(conn);
         freeIds.setAtIndex(JAVA_INT, freeTop++, conn);
         size--;
+    }
+
+    /** A connection of {@code template} ended at {@code endNanos}: one fewer, and its timeout starts again from then. */
+    private void released(int template, long endNanos) {
+        if (!isTemplate(template)) {
+            return; // cannot happen: a template with connections is never freed (see expire, timedOut)
+        }
+        entries.intAt(template, ConnEntries.TEMPLATE_REFS, entries.intAt(template, ConnEntries.TEMPLATE_REFS) - 1);
+        if (endNanos - entries.longAt(template, ConnEntries.LAST_ACTIVITY) > 0) {
+            entries.longAt(template, ConnEntries.LAST_ACTIVITY, endNanos);
+        }
+    }
+
+    /** The idle timeout that applies to an entry: its state's, or a template's own. Not for the per-packet path. */
+    private long timeoutNanos(int conn) {
+        return (entries.flags(conn) & ConnFlags.TEMPLATE) != 0
+                ? entries.intAt(conn, ConnEntries.TEMPLATE_TIMEOUT) * SECOND
+                : timeouts.nanos(entries.state(conn));
+    }
+
+    private static void checkTemplateTimeout(int seconds) {
+        if (seconds < 1 || seconds > ConnTimeouts.MAX_SECONDS) {
+            throw new IllegalArgumentException("template timeout must be in 1.." + ConnTimeouts.MAX_SECONDS
+                    + " seconds, got " + seconds);
+        }
     }
 
     // ---- per packet ----------------------------------------------------------------------------
@@ -310,7 +459,7 @@ public final class ConnTable implements AutoCloseable {
     public int state(int conn) { return entries.state(conn); }
 
     /** Flags as {@link ConnFlags} defines them (the table's own bits masked off). */
-    public int flags(int conn) { return entries.flags(conn) & ConnFlags.PUBLIC_MASK; }
+    public int flags(int conn) { return entries.flags(conn) & ConnFlags.VISIBLE_MASK; }
 
     /** Sets flag bits (e.g. {@link ConnFlags#TOA_SENT}); the mode and other bits stay. */
     public void addFlags(int conn, int bits) {
@@ -346,16 +495,19 @@ public final class ConnTable implements AutoCloseable {
     public long bytes(int conn) { return entries.longAt(conn, ConnEntries.BYTES); }
     public long lastActivity(int conn) { return entries.longAt(conn, ConnEntries.LAST_ACTIVITY); }
 
-    /** When the idle timer fires, or {@link TimerWheel#NOT_SCHEDULED}. */
-    /** When the connection expires if nothing more happens: its last activity plus its state's timeout, or a later armed timer. */
+    /**
+     * When the connection expires if nothing more happens: its last activity plus its state's timeout
+     * (a template's own timeout), or a later armed timer; {@link TimerWheel#NOT_SCHEDULED} if none is.
+     */
     public long deadline(int conn) {
         long armed = timers.deadline(conn);
-        long due = entries.longAt(conn, ConnEntries.LAST_ACTIVITY) + timeouts.nanos(entries.state(conn));
+        long due = entries.longAt(conn, ConnEntries.LAST_ACTIVITY) + timeoutNanos(conn);
         return armed == TimerWheel.NOT_SCHEDULED ? armed : Math.max(armed, due);
     }
 
+    /** The IP protocol number (a template's too: its key's template mark is not part of it). */
     public int protocol(int conn, int direction) {
-        return (int) (entries.tupleWord(conn, direction, ConnEntries.META) >>> 32);
+        return (int) (entries.tupleWord(conn, direction, ConnEntries.META) >>> 32) & 0xFF;
     }
 
     public long srcHi(int conn, int direction) { return entries.tupleWord(conn, direction, ConnEntries.SRC_HI); }
@@ -380,8 +532,12 @@ public final class ConnTable implements AutoCloseable {
 
     /** Copies one tuple into {@code out} (reused by the caller). */
     public ConnKey tuple(int conn, int direction, ConnKey out) {
-        return out.setV6(protocol(conn, direction), srcHi(conn, direction), srcLo(conn, direction),
+        out.setV6(protocol(conn, direction), srcHi(conn, direction), srcLo(conn, direction),
                 srcPort(conn, direction), dstHi(conn, direction), dstLo(conn, direction), dstPort(conn, direction));
+        if (direction == ORIGINAL && isTemplate(conn)) {
+            out.protocol |= ConnKey.TEMPLATE_PROTOCOL;
+        }
+        return out;
     }
 
     // ---- control plane -------------------------------------------------------------------------

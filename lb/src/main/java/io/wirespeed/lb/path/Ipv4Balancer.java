@@ -110,7 +110,7 @@ final class Ipv4Balancer {
         if (proto == Ipv4.PROTO_UDP) {
             lb.flow.quicLongHeader(m, l4 + Udp.LEN, l4Len - Udp.LEN);
         }
-        int d = svc.scheduler.select(lb.flow);
+        int d = lb.persistence.select(svc, lb.flow);
         if (d == Scheduler.NONE) {
             lb.pipeline.icmpError4(b, h, total, in, Icmp.DEST_UNREACH, Icmp.PORT_UNREACH, 0);
             drop(b, LbDrops.NO_DESTINATION);

@@ -126,7 +126,7 @@ final class Ipv6Balancer {
         if (proto == Ipv4.PROTO_UDP) {
             lb.flow.quicLongHeader(m, l4 + Udp.LEN, l4Len - Udp.LEN);
         }
-        int d = svc.scheduler.select(lb.flow);
+        int d = lb.persistence.select(svc, lb.flow);
         if (d == Scheduler.NONE) {
             lb.pipeline.icmpError6(b, h, l3Len, in, Icmp6.DEST_UNREACH, 4, 0);
             drop(b, LbDrops.NO_DESTINATION);

@@ -50,6 +50,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     final Ipv6Balancer v6;
     final FullNatTcp fullNatTcp;
     final SourceNat snat;
+    final Persistence persistence;
     long now;
 
     /**
@@ -77,6 +78,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.services.update(first);
         this.fullNatTcp = new FullNatTcp(this, new InitialSequenceNumbers());
         this.snat = new SourceNat(this);
+        this.persistence = new Persistence(this);
         this.v4 = new Ipv4Balancer(this);
         this.v6 = new Ipv6Balancer(this);
     }
@@ -284,9 +286,12 @@ public final class LbPath implements PacketHook, AutoCloseable {
      * Inserts the connection whose tuples are in {@link #key} and {@link #reply}, to destination
      * {@code d} of {@code svc}, holding local port {@code localPort} of pool {@code localPool} (-1 for
      * none). Returns its original-direction ref, or -1 when the table refused it: the packet is then
-     * dropped with the reason counted and the local port given back.
+     * dropped with the reason counted and the local port given back. A connection of a persistent
+     * service is put under the template {@link Persistence#select} followed or made for it.
      */
     int open(int b, ServiceRuntime svc, int d, int proto, int mode, int localPool, int localPort) {
+        int template = persistence.template;
+        persistence.template = -1; // used once, whatever happens here
         boolean full = conns.size() == conns.capacity();
         int state = proto == io.wirespeed.net.proto.Ipv4.PROTO_TCP ? ConnState.NONE : ConnState.UDP;
         int conn = conns.insert(key, reply, state, mode, now);
@@ -300,6 +305,9 @@ public final class LbPath implements PacketHook, AutoCloseable {
         conns.destination(conn, svc.slot[d]);
         conns.service(conn, localPool);
         services.destinations.connected(svc.slot[d]);
+        if (template >= 0) {
+            conns.control(template, conn, svc.persistSeconds, now);
+        }
         return ConnTable.ref(conn, ConnTable.ORIGINAL);
     }
 
@@ -315,6 +323,9 @@ public final class LbPath implements PacketHook, AutoCloseable {
 
     /** The table's expiry listener: the server's counts and the full-NAT or SNAT port are given back. */
     private void expired(int conn) {
+        if (conns.isTemplate(conn)) {
+            return; // a persistence template holds no port and is on no server's counters
+        }
         int slot = conns.destination(conn);
         services.destinations.disconnected(slot, ConnState.isActive(conns.state(conn)));
         int mode = ConnFlags.mode(conns.flags(conn));

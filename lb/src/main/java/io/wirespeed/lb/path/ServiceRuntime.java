@@ -5,6 +5,7 @@ import io.wirespeed.lb.sched.Scheduler;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.RealServer;
 import io.wirespeed.lb.service.ServiceEntry;
+import io.wirespeed.lb.service.VirtualService;
 import java.util.List;
 
 /**
@@ -23,6 +24,13 @@ final class ServiceRuntime {
     final long[] serverHi;
     final long[] serverLo;
     final int[] serverPort;
+    /** Persistence ({@code -p}): seconds a client network sticks to its server, 0 for a service without. */
+    final int persistSeconds;
+    /** Persistence granularity ({@code -M}) as masks over a client address's two halves (IPv4: the low half). */
+    final long persistMaskHi;
+    final long persistMaskLo;
+    /** The service's port, 0 for a VIP:0 service: the port its persistence templates are kept under. */
+    final int servicePort;
     /** Full NAT: indices into the worker's local port pools, one per local address of the service. */
     final int[] localPools;
     /** SNAT: destination i's address as an index into the worker's local port pools; -1 for other modes. */
@@ -49,6 +57,17 @@ final class ServiceRuntime {
             serverLo[i] = s.addr().lo();
             serverPort[i] = s.port();
         }
+        VirtualService service = entry.service();
+        this.persistSeconds = service.persistenceTimeout();
+        int bits = service.netmaskBits();
+        if (v6) {
+            this.persistMaskHi = bits >= 64 ? -1L : -1L << (64 - bits);
+            this.persistMaskLo = bits <= 64 ? 0 : -1L << (128 - bits);
+        } else {
+            this.persistMaskHi = 0;
+            this.persistMaskLo = (0xFFFF_FFFFL << (32 - bits)) & 0xFFFF_FFFFL;
+        }
+        this.servicePort = entry.key().port();
         this.localPools = localPools;
         this.snatPools = snatPools;
         this.scheduler = entry.plan().forWorker(destinations.loadOf(slot));

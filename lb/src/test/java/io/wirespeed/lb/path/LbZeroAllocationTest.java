@@ -8,6 +8,7 @@ import io.wirespeed.core.testing.SteadyStateAllocation;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.Protocol;
 import io.wirespeed.lb.service.ServiceKey;
+import io.wirespeed.lb.service.VirtualService;
 import io.wirespeed.net.proto.Tcp;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -135,5 +136,30 @@ class LbZeroAllocationTest {
         assertEquals(0, fx.net.totalDrops(), "nothing dropped");
         assertEquals(0, fx.serviceTotals(key).conns(), "the VIP service saw none of it");
         assertEquals(true, fx.serviceTotals(snat).conns() > FLOWS * 8, "SYNs opened SNAT connections");
+    }
+
+    @Test
+    void newConnectionsOfAPersistentServiceFollowTheirTemplate() throws Exception {
+        ServiceKey sticky = new ServiceKey(Protocol.TCP, v4(VIP), 81);
+        fx.table.addService(new VirtualService(sticky, "rr", "", 300, 24));
+        fx.server(sticky, v4(RS1), 80, ForwardMethod.FULLNAT, 1);
+        fx.server(sticky, v4(RS2), 80, ForwardMethod.FULLNAT, 1);
+        fx.localAddress(sticky, v4(LIP));
+        // as above (SYN, FIN, the next SYN reuses the port), each new connection looked up, put under
+        // and released from the one template of the client's /24
+        byte[][] frames = new byte[2 * FLOWS * 8][];
+        for (int i = 0; i < frames.length / 2; i++) {
+            int clientPort = CLIENT_PORT + i;
+            frames[2 * i] = fromClient().ipv4(C1, VIP).tcp(clientPort, 81, Tcp.SYN, 1, 0).build();
+            frames[2 * i + 1] = fromClient().ipv4(C1, VIP).tcp(clientPort, 81, Tcp.FIN | Tcp.ACK, 2, 0).build();
+        }
+        fx.net.ports[0].loopMode(frames);
+        fx.net.ports[1].discardSent();
+        long received = runUntilSteady();
+        assertEquals((received + 1) / 2, fx.serviceTotals(sticky).conns(), "every SYN made a connection");
+        assertEquals(0, Math.min(fx.serverTotals(sticky, 0).conns(), fx.serverTotals(sticky, 1).conns()),
+                "every connection went to the template's server");
+        assertEquals(frames.length / 2 + 1, fx.lb.connectionCount(), "one connection per client port, one template");
+        assertEquals(0, fx.net.totalDrops(), "nothing dropped");
     }
 }
