@@ -49,6 +49,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     private final Ipv4Balancer v4;
     final Ipv6Balancer v6;
     final ClientAddressDelivery clientAddress;
+    final VipPortReject vipPortReject;
     long now;
 
     /**
@@ -77,6 +78,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.clientAddress = new ClientAddressDelivery(this);
         this.v4 = new Ipv4Balancer(this);
         this.v6 = new Ipv6Balancer(this);
+        this.vipPortReject = new VipPortReject(this);
     }
 
     // ---- PacketHook ----------------------------------------------------------------------------
