@@ -1,5 +1,6 @@
 package io.wirespeed.control.config;
 
+import io.wirespeed.lb.service.VipPortPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -188,10 +189,22 @@ public final class ConfigLoader {
         if (field.isEmpty()) {
             return LbConfig.DEFAULTS;
         }
-        YamlMapping lb = field.get().mapping("the load balancer settings", List.of("connections", "expire_on_remove"));
+        YamlMapping lb = field.get().mapping("the load balancer settings",
+                List.of("connections", "expire_on_remove", "vip_port_without_service"));
         int connections = (int) lb.integer("connections", 1, LbConfig.MAX_CONNECTIONS, LbConfig.DEFAULT_CONNECTIONS);
         boolean expire = lb.bool("expire_on_remove", LbConfig.DEFAULTS.expireOnRemove());
-        return new LbConfig(connections, expire);
+        VipPortPolicy vipPorts = LbConfig.DEFAULTS.vipPortWithoutService();
+        Optional<YamlField> vipPortsField = lb.optional("vip_port_without_service");
+        if (vipPortsField.isPresent()) {
+            YamlField f = vipPortsField.get();
+            String value = f.string("drop or reject");
+            try {
+                vipPorts = VipPortPolicy.byLabel(value);
+            } catch (IllegalArgumentException e) {
+                throw f.error("unknown value '" + YamlField.shorten(value) + "' (expected one of: drop, reject)");
+            }
+        }
+        return new LbConfig(connections, expire, vipPorts);
     }
 
     private static ControlConfig control(Optional<YamlField> field) throws ConfigException {

@@ -1,5 +1,7 @@
 package io.wirespeed.control.config;
 
+import io.wirespeed.lb.service.VipPortPolicy;
+
 /**
  * Load balancer settings ({@code lb:} in wirespeed.yaml).
  *
@@ -7,9 +9,11 @@ package io.wirespeed.control.config;
  *     (128 bytes per entry plus the index); a full table refuses new connections and counts them
  * @param expireOnRemove when a real server is removed, expire its connections at their next packet
  *     (IPVS's expire_nodest_conn) rather than keep forwarding them to it until they end
+ * @param vipPortWithoutService what becomes of a packet for a VIP port that has no service: dropped
+ *     and counted (DPVS's way, the default) or answered as a closed port (TCP reset, ICMP port unreachable)
  */
-public record LbConfig(int connections, boolean expireOnRemove) {
+public record LbConfig(int connections, boolean expireOnRemove, VipPortPolicy vipPortWithoutService) {
     public static final int DEFAULT_CONNECTIONS = 65536;
     public static final int MAX_CONNECTIONS = 1 << 24;
-    public static final LbConfig DEFAULTS = new LbConfig(DEFAULT_CONNECTIONS, true);
+    public static final LbConfig DEFAULTS = new LbConfig(DEFAULT_CONNECTIONS, true, VipPortPolicy.DROP);
 }

@@ -86,6 +86,7 @@ public final class DataPlane implements AutoCloseable {
         List<Integer> cores = config.workers().cores();
         checkCores(cores);
         lbServices = new ServiceTable(cores.size(), config.lb().expireOnRemove());
+        lbServices.vipPortPolicy(config.lb().vipPortWithoutService());
         addServices(config.services(), lbServices);
         PoolConfig pc = config.pool();
         PoolBacking.Request req = switch (pc.hugepages()) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wirespeed.control.addr.Cidr;
 import io.wirespeed.control.addr.IpAddresses;
 import io.wirespeed.control.addr.MacAddress;
+import io.wirespeed.lb.service.VipPortPolicy;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -373,6 +374,22 @@ class ConfigLoaderTest {
         Path file = Files.writeString(tmp.resolve("wirespeed.yaml"), "ports:\n  - name: p\n    driver: foo\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
         assertTrue(e.getMessage().startsWith(file + ":3:13: ports[0].driver: unknown driver 'foo'"), e.getMessage());
+    }
+
+    @Test
+    void loadBalancerSettings() throws Exception {
+        String ports = "ports: [{name: p, driver: memory}]\n";
+        assertEquals(LbConfig.DEFAULTS, ConfigLoader.parse(ports, "t.yaml").lb(), "no lb: section");
+        assertEquals(VipPortPolicy.DROP, LbConfig.DEFAULTS.vipPortWithoutService(), "dropped unless asked, as DPVS does");
+        assertEquals(new LbConfig(16, false, VipPortPolicy.REJECT), ConfigLoader.parse(ports
+                + "lb: {connections: 16, expire_on_remove: false, vip_port_without_service: reject}\n", "t.yaml").lb());
+        assertEquals(new LbConfig(LbConfig.DEFAULT_CONNECTIONS, true, VipPortPolicy.DROP),
+                ConfigLoader.parse(ports + "lb: {vip_port_without_service: drop}\n", "t.yaml").lb());
+        assertError(ports + "lb:\n  vip_port_without_service: refuse\n", 3, "lb.vip_port_without_service",
+                "unknown value 'refuse' (expected one of: drop, reject)");
+        assertError(ports + "lb:\n  vip_port_without_service: [drop]\n", 3, "lb.vip_port_without_service", "drop or reject");
+        assertError(ports + "lb:\n  vip_ports: reject\n", 3, "lb.vip_ports", "unknown field 'vip_ports'");
+        assertError(ports + "lb:\n  connections: 0\n", 3, "lb.connections", "out of range");
     }
 
     private static String port(String extraLine) {

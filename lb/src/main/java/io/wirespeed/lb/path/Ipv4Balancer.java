@@ -79,7 +79,7 @@ final class Ipv4Balancer {
             return true;
         }
         if (vips.isVip(false, 0, dst)) {
-            return drop(b, LbDrops.NO_SERVICE);
+            return lb.vipPortReject.v4(b, h, l4, total, in);
         }
         if (!owned && lb.workers > 1) {
             if (services.localAddresses.contains(false, 0, dst)) {

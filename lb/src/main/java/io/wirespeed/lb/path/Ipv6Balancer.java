@@ -96,7 +96,7 @@ final class Ipv6Balancer {
             return true;
         }
         if (vips.isVip(true, dHi, dLo)) {
-            return drop(b, LbDrops.NO_SERVICE);
+            return lb.vipPortReject.v6(b, h, l4, proto, l3Len, in);
         }
         if (!owned && lb.workers > 1) {
             if (services.localAddresses.contains(true, dHi, dLo)) {

@@ -9,6 +9,8 @@ public final class LbDrops {
 
     /** A packet for a VIP on a port (or protocol) that has no virtual service. */
     public static final DropReason NO_SERVICE = DropReasons.register("lb", "vip_port_without_service");
+    /** As {@link #NO_SERVICE}, answered with a TCP reset or an ICMP port unreachable (policy reject). */
+    public static final DropReason NO_SERVICE_REJECTED = DropReasons.register("lb", "vip_port_without_service_rejected");
     /** A TCP segment other than a SYN for a service, without a connection: IPVS does not schedule those either. */
     public static final DropReason NOT_SYN = DropReasons.register("lb", "no_connection_not_syn");
     /** The scheduler found no real server that may take the connection (none, all weight 0 or over threshold). */

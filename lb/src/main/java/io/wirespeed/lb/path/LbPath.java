@@ -51,6 +51,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     final FullNatTcp fullNatTcp;
     final SourceNat snat;
     final Persistence persistence;
+    final VipPortReject vipPortReject;
     long now;
 
     /**
@@ -81,6 +82,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.persistence = new Persistence(this);
         this.v4 = new Ipv4Balancer(this);
         this.v6 = new Ipv6Balancer(this);
+        this.vipPortReject = new VipPortReject(this);
     }
 
     // ---- PacketHook ----------------------------------------------------------------------------

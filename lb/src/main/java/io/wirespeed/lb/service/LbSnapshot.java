@@ -2,6 +2,7 @@ package io.wirespeed.lb.service;
 
 import io.wirespeed.lb.conn.ConnTimeouts;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything the data path needs to know about virtual services at one moment, immutable: workers
@@ -12,12 +13,15 @@ import java.util.List;
  * @param services sorted as {@code ipvsadm -L} lists them
  * @param expireOnRemove when a real server is removed, expire its connections (IPVS's
  *     {@code expire_nodest_conn}) rather than let them run on until they time out
+ * @param vipPortPolicy what becomes of a packet for a VIP port that has no service
  */
-public record LbSnapshot(long version, List<ServiceEntry> services, ConnTimeouts timeouts, boolean expireOnRemove) {
-    public static final LbSnapshot EMPTY = new LbSnapshot(0, List.of(), ConnTimeouts.defaults(), true);
+public record LbSnapshot(long version, List<ServiceEntry> services, ConnTimeouts timeouts, boolean expireOnRemove,
+                         VipPortPolicy vipPortPolicy) {
+    public static final LbSnapshot EMPTY = new LbSnapshot(0, List.of(), ConnTimeouts.defaults(), true, VipPortPolicy.DROP);
 
     public LbSnapshot {
         services = List.copyOf(services);
+        Objects.requireNonNull(vipPortPolicy, "vipPortPolicy");
     }
 
     /**

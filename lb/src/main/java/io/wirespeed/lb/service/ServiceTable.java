@@ -8,6 +8,7 @@ import io.wirespeed.lb.sched.SchedulerPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -31,6 +32,7 @@ public final class ServiceTable {
     private final List<Consumer<LbSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private ConnTimeouts timeouts = ConnTimeouts.defaults();
     private final boolean expireOnRemove;
+    private VipPortPolicy vipPortPolicy = VipPortPolicy.DROP;
     private volatile LbSnapshot current;
 
     /**
@@ -43,7 +45,7 @@ public final class ServiceTable {
         }
         this.workers = workers;
         this.expireOnRemove = expireOnRemove;
-        this.current = new LbSnapshot(0, List.of(), timeouts, expireOnRemove);
+        this.current = new LbSnapshot(0, List.of(), timeouts, expireOnRemove, vipPortPolicy);
     }
 
     /** The latest snapshot: one volatile load. */
@@ -208,6 +210,12 @@ public final class ServiceTable {
         publish();
     }
 
+    /** What the workers do with packets for VIP ports without a service; takes effect with the next burst. */
+    public synchronized void vipPortPolicy(VipPortPolicy policy) {
+        vipPortPolicy = Objects.requireNonNull(policy, "policy");
+        publish();
+    }
+
     /** Folds the counters into the {@code --rate} estimates; call every ~2 s from the control plane. */
     public void estimateRates(long nanoTime) {
         for (ServiceEntry e : current.services()) {
@@ -289,7 +297,7 @@ public final class ServiceTable {
         for (Map.Entry<ServiceKey, ServiceState> e : services.entrySet()) {
             entries.add(e.getValue().entry);
         }
-        LbSnapshot next = new LbSnapshot(current.version() + 1, entries, timeouts, expireOnRemove);
+        LbSnapshot next = new LbSnapshot(current.version() + 1, entries, timeouts, expireOnRemove, vipPortPolicy);
         current = next;
         for (Consumer<LbSnapshot> l : listeners) {
             l.accept(next);
