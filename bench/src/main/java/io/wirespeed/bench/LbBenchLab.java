@@ -96,7 +96,7 @@ final class LbBenchLab implements AutoCloseable {
         return 1024 + i % PORTS_PER_CLIENT;
     }
 
-    /** A 60-byte segment of flow {@code i} from its client to the VIP; {@code seq} names the flow. */
+    /** A 60-byte segment of flow {@code i} from its client to the VIP; its SEQ is {@code i}. */
     static byte[] fromClient(int i, int flags) {
         PacketBuilder p = PacketBuilder.eth(C1_MAC, PORT_MAC[0]).ipv4(clientAddress(i), VIP)
                 .tcp(clientPort(i), VIP_PORT, flags, i, 1);
@@ -117,8 +117,10 @@ final class LbBenchLab implements AutoCloseable {
                 fx.rx(0, fromClient(i, Tcp.SYN));
             }
             List<byte[]> toServers = expectSent(1, end - first, "SYNs forwarded to the real servers");
-            for (byte[] syn : toServers) {
-                int i = seq(syn);
+            for (int k = 0; k < toServers.size(); k++) {
+                // One worker forwards in arrival order; the SEQ cannot name the flow: full NAT renumbers it.
+                int i = first + k;
+                byte[] syn = toServers.get(k);
                 byte[] reply = fromServer(syn, Tcp.SYN | Tcp.ACK);
                 fx.rx(1, reply);
                 data[i][0] = fromClient(i, Tcp.ACK | Tcp.PSH);
@@ -185,9 +187,6 @@ final class LbBenchLab implements AutoCloseable {
         return ((flags & Tcp.SYN) != 0 ? p : p.payload(DATA)).padTo(FRAME_LEN).build();
     }
 
-    private static int seq(byte[] frame) {
-        return Tcp.seq(Frames.segment(frame), Frames.l4Offset(frame));
-    }
 
     @Override
     public void close() {

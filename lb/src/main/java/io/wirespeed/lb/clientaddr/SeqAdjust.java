@@ -2,6 +2,7 @@ package io.wirespeed.lb.clientaddr;
 
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.net.proto.Bytes;
+import io.wirespeed.net.proto.Checksum;
 import io.wirespeed.net.proto.Tcp;
 import java.lang.foreign.MemorySegment;
 
@@ -69,28 +70,7 @@ public final class SeqAdjust {
         if ((Tcp.flags(m, tcp) & Tcp.ACK) != 0) {
             checksum = map(m, tcp, tcp + 8, isnDelta, firstData, inserted, checksum);
         }
-        long end = tcp + Tcp.dataOffset(m, tcp);
-        long off = tcp + Tcp.MIN_LEN;
-        while (off < end) {
-            int kind = Bytes.u8(m, off);
-            if (kind == Tcp.OPT_EOL) {
-                break;
-            }
-            if (kind == Tcp.OPT_NOP) {
-                off++;
-                continue;
-            }
-            int len = Bytes.u8(m, off + 1);
-            if (kind == Tcp.OPT_SACK) {
-                // Whole blocks only: a length that is not 2 + 8k leaves its odd tail alone.
-                for (long block = off + 2; block + SACK_BLOCK <= off + len; block += SACK_BLOCK) {
-                    checksum = map(m, tcp, block, isnDelta, firstData, inserted, checksum);
-                    checksum = map(m, tcp, block + 4, isnDelta, firstData, inserted, checksum);
-                }
-            }
-            off += len;
-        }
-        Tcp.setChecksum(m, tcp, checksum);
+        Tcp.setChecksum(m, tcp, mapSacks(m, tcp, isnDelta, firstData, inserted, checksum));
         return true;
     }
 
@@ -120,19 +100,20 @@ public final class SeqAdjust {
      */
     public static boolean stripTimestamp(PacketPool pool, int b, long h) {
         long tcp = TcpSegment.locate(pool, b, h);
-        if (tcp == TcpSegment.INVALID) {
+        if (tcp == TcpSegment.INVALID || !TcpSegment.optionsWellFormed(pool.data(), tcp)) {
             return false;
         }
-        MemorySegment m = pool.data();
-        if (!TcpSegment.optionsWellFormed(m, tcp)) {
-            return false;
-        }
+        stripValidTimestamp(pool.data(), tcp);
+        return true;
+    }
+
+    private static void stripValidTimestamp(MemorySegment m, long tcp) {
         long end = tcp + Tcp.dataOffset(m, tcp);
         long off = tcp + Tcp.MIN_LEN;
         while (off < end) {
             int kind = Bytes.u8(m, off);
             if (kind == Tcp.OPT_EOL) {
-                return true;
+                return;
             }
             if (kind == Tcp.OPT_NOP) {
                 off++;
@@ -141,18 +122,74 @@ public final class SeqAdjust {
             int len = Bytes.u8(m, off + 1);
             if (kind == Tcp.OPT_TIMESTAMPS && len == TIMESTAMP_LEN) {
                 int checksum = Tcp.checksum(m, tcp);
+                int nops = Tcp.OPT_NOP << 8 | Tcp.OPT_NOP;
                 for (long at = off; at < off + len; at += 2) {
                     int old = Bytes.u16(m, at);
-                    int nops = Tcp.OPT_NOP << 8 | Tcp.OPT_NOP;
                     Bytes.setU16(m, at, nops);
                     checksum = FieldChecksum.update16(checksum, at - tcp, old, nops);
                 }
                 Tcp.setChecksum(m, tcp, checksum);
-                return true;
+                return;
             }
             off += len;
         }
-        return true;
+    }
+
+    // ---- on a TCP header the caller has validated (header and options inside the packet) ---------
+
+    /** SEQ += delta, checksum patched. */
+    public static void shiftSeq(MemorySegment m, long tcp, int delta) {
+        int seq = Tcp.seq(m, tcp);
+        Tcp.setSeq(m, tcp, seq + delta);
+        Tcp.setChecksum(m, tcp, Checksum.update32(Tcp.checksum(m, tcp), seq, seq + delta));
+    }
+
+    /**
+     * {@link #serverToClient(PacketPool, int, long, int, int, int)} without locating the segment: the
+     * ACK, and the SACK edges when the header has options and they are well formed (a broken list
+     * is left alone, its ACK still mapped: the receiver judges the options, we only renumber).
+     */
+    public static void serverToClient(MemorySegment m, long tcp, int isnDelta, int firstData, int inserted) {
+        int checksum = Tcp.checksum(m, tcp);
+        if ((Tcp.flags(m, tcp) & Tcp.ACK) != 0) {
+            checksum = map(m, tcp, tcp + 8, isnDelta, firstData, inserted, checksum);
+        }
+        if (Tcp.dataOffset(m, tcp) > Tcp.MIN_LEN && TcpSegment.optionsWellFormed(m, tcp)) {
+            checksum = mapSacks(m, tcp, isnDelta, firstData, inserted, checksum);
+        }
+        Tcp.setChecksum(m, tcp, checksum);
+    }
+
+    /** {@link #stripTimestamp(PacketPool, int, long)} on a validated header. */
+    public static void stripTimestamp(MemorySegment m, long tcp) {
+        if (Tcp.dataOffset(m, tcp) > Tcp.MIN_LEN && TcpSegment.optionsWellFormed(m, tcp)) {
+            stripValidTimestamp(m, tcp);
+        }
+    }
+
+    private static int mapSacks(MemorySegment m, long tcp, int isnDelta, int firstData, int inserted, int checksum) {
+        long end = tcp + Tcp.dataOffset(m, tcp);
+        long off = tcp + Tcp.MIN_LEN;
+        while (off < end) {
+            int kind = Bytes.u8(m, off);
+            if (kind == Tcp.OPT_EOL) {
+                break;
+            }
+            if (kind == Tcp.OPT_NOP) {
+                off++;
+                continue;
+            }
+            int len = Bytes.u8(m, off + 1);
+            if (kind == Tcp.OPT_SACK) {
+                // Whole blocks only: a length that is not 2 + 8k leaves its odd tail alone.
+                for (long block = off + 2; block + SACK_BLOCK <= off + len; block += SACK_BLOCK) {
+                    checksum = map(m, tcp, block, isnDelta, firstData, inserted, checksum);
+                    checksum = map(m, tcp, block + 4, isnDelta, firstData, inserted, checksum);
+                }
+            }
+            off += len;
+        }
+        return checksum;
     }
 
     private static int map(MemorySegment m, long tcp, long field, int isnDelta, int firstData, int inserted, int checksum) {

@@ -50,27 +50,33 @@ final class FullNatTcp {
         this.isns = isns;
     }
 
-    /** A client segment of full-NAT connection {@code conn}, rewritten for the server, L3 at {@code h}. */
-    long toServer(int b, long h, int conn, ClientAddressMode mode, int mtu) {
-        long tcp = tcpOf(h);
+    /**
+     * A client segment of full-NAT connection {@code conn}, rewritten for the server: L3 at {@code h},
+     * TCP at {@code tcp} (validated by the caller). TOA and the proxy header need a packet without
+     * IPv6 extension headers; renumbering applies to every segment.
+     */
+    long toServer(int b, long h, long tcp, int conn, ClientAddressMode mode, int mtu) {
         int flags = Tcp.flags(m, tcp);
         int connFlags = conns.flags(conn);
         if ((flags & (Tcp.SYN | Tcp.ACK)) == Tcp.SYN) {
             if ((connFlags & ConnFlags.ISN_CHOSEN) == 0) {
                 chooseIsn(conn, Tcp.seq(m, tcp));
             }
-            SeqAdjust.stripTimestamp(pool, b, h);
-            SeqAdjust.clientToServer(pool, b, h, conns.seqDelta(conn, ConnTable.ORIGINAL));
+            SeqAdjust.stripTimestamp(m, tcp);
+            SeqAdjust.shiftSeq(m, tcp, conns.seqDelta(conn, ConnTable.ORIGINAL));
             return h;
         }
         int isnDelta = conns.seqDelta(conn, ConnTable.ORIGINAL);
-        int payload = payload(h, tcp);
-        if ((flags & Tcp.RST) == 0) {
+        if ((flags & Tcp.RST) == 0 && mode != ClientAddressMode.NONE && tcp == tcpOf(h)) {
+            int payload = payload(h, tcp);
             if (mode == ClientAddressMode.TOA) {
-                if ((connFlags & ConnFlags.TOA_SENT) == 0 && insertToa(b, h, conn, mtu) && payload > 0) {
-                    conns.addFlags(conn, ConnFlags.TOA_SENT);
+                if ((connFlags & ConnFlags.TOA_SENT) == 0) {
+                    if (insertToa(b, h, conn, mtu) && payload > 0) {
+                        conns.addFlags(conn, ConnFlags.TOA_SENT);
+                    }
+                    h = l3(b);
+                    tcp = tcpOf(h);
                 }
-                h = l3(b);
             } else if (mode.proxyProtocol() && payload > 0 && Tcp.seq(m, tcp) == conns.seqDelta(conn, ConnTable.REPLY)) {
                 // The first data, or its retransmission: the header goes in front of it (again).
                 boolean first = (connFlags & ConnFlags.PROXY_PROTOCOL_SENT) == 0;
@@ -81,23 +87,22 @@ final class FullNatTcp {
                         conns.inserted(conn, Math.max(n, 0));
                     }
                     h = l3(b);
-                    SeqAdjust.clientToServer(pool, b, h, isnDelta); // the header takes the data's place in the numbering
+                    SeqAdjust.shiftSeq(m, tcpOf(h), isnDelta); // the header takes the data's place in the numbering
                     return h;
                 }
             }
         }
-        SeqAdjust.clientToServer(pool, b, h, isnDelta + shiftPastHeader(conn, Tcp.seq(m, tcpOf(h))));
+        SeqAdjust.shiftSeq(m, tcp, isnDelta + shiftPastHeader(conn, Tcp.seq(m, tcp)));
         return h;
     }
 
-    /** A server segment of full-NAT connection {@code conn}, rewritten for the client, L3 at {@code h}. */
-    void toClient(int b, long h, int conn, ClientAddressMode mode) {
-        long tcp = tcpOf(h);
-        if (mode == ClientAddressMode.TOA && (Tcp.flags(m, tcp) & Tcp.SYN) != 0) {
+    /** A server segment of full-NAT connection {@code conn}, rewritten for the client: L3 at {@code h}, TCP at {@code tcp}. */
+    void toClient(int b, long h, long tcp, int conn, ClientAddressMode mode) {
+        if (mode == ClientAddressMode.TOA && (Tcp.flags(m, tcp) & Tcp.SYN) != 0 && tcp == tcpOf(h)) {
             boolean clientV6 = (m.get(java.lang.foreign.ValueLayout.JAVA_BYTE, h) & 0xF0) == 0x60;
             Toa.reduceMss(pool, b, h, clientV6 ? Toa.V6_LEN : Toa.V4_LEN);
         }
-        SeqAdjust.serverToClient(pool, b, h, conns.seqDelta(conn, ConnTable.ORIGINAL),
+        SeqAdjust.serverToClient(m, tcp, conns.seqDelta(conn, ConnTable.ORIGINAL),
                 conns.seqDelta(conn, ConnTable.REPLY), conns.inserted(conn));
     }
 

@@ -161,7 +161,7 @@ final class Ipv4Balancer {
                     HeaderRewrite.v4(m, h, l4, proto, true, server, conns.srcPort(conn, back));
                     long out = h;
                     if (proto == Ipv4.PROTO_TCP) {
-                        out = lb.fullNatTcp.toServer(b, h, conn, services.destinations.clientAddress(conns.destination(conn)),
+                        out = lb.fullNatTcp.toServer(b, h, l4, conn, services.destinations.clientAddress(conns.destination(conn)),
                                 lb.pipeline.mtuTowards4(server));
                     }
                     lb.pipeline.forward4(b, out, Ipv4.totalLength(m, out), in, server);
@@ -180,7 +180,7 @@ final class Ipv4Balancer {
                     HeaderRewrite.v4(m, h, l4, proto, false, conns.dstV4(conn, orig), conns.dstPort(conn, orig));
                     HeaderRewrite.v4(m, h, l4, proto, true, conns.srcV4(conn, orig), conns.srcPort(conn, orig));
                     if (proto == Ipv4.PROTO_TCP) {
-                        lb.fullNatTcp.toClient(b, h, conn, services.destinations.clientAddress(conns.destination(conn)));
+                        lb.fullNatTcp.toClient(b, h, l4, conn, services.destinations.clientAddress(conns.destination(conn)));
                     }
                 }
                 case ConnFlags.MODE_NAT ->

@@ -185,8 +185,8 @@ final class Ipv6Balancer {
                             conns.dstPort(conn, back));
                     HeaderRewrite.v6(m, h, l4, proto, true, rsHi, rsLo, rsPort);
                     long out = h;
-                    if (proto == Ipv4.PROTO_TCP && l4 == h + Ipv6.LEN) {
-                        out = lb.fullNatTcp.toServer(b, h, conn, clientAddressOf(conn), lb.pipeline.mtuTowards6(rsHi, rsLo));
+                    if (proto == Ipv4.PROTO_TCP) {
+                        out = lb.fullNatTcp.toServer(b, h, l4, conn, clientAddressOf(conn), lb.pipeline.mtuTowards6(rsHi, rsLo));
                     }
                     lb.pipeline.forward6(b, out, Ipv6.LEN + Ipv6.payloadLength(m, out), in, rsHi, rsLo);
                 }
@@ -200,7 +200,7 @@ final class Ipv6Balancer {
                             server, rsPort, translatedId++);
                     lb.moveL3(b, h4, Ipv4.MIN_LEN + l4Len);
                     if (proto == Ipv4.PROTO_TCP) {
-                        h4 = lb.fullNatTcp.toServer(b, h4, conn, clientAddressOf(conn), lb.pipeline.mtuTowards4(server));
+                        h4 = lb.fullNatTcp.toServer(b, h4, h4 + Ipv4.MIN_LEN, conn, clientAddressOf(conn), lb.pipeline.mtuTowards4(server));
                     }
                     lb.pipeline.forward4(b, h4, Ipv4.totalLength(m, h4), in, server);
                 }
@@ -214,8 +214,8 @@ final class Ipv6Balancer {
                             conns.dstPort(conn, orig));
                     HeaderRewrite.v6(m, h, l4, proto, true, conns.srcHi(conn, orig), conns.srcLo(conn, orig),
                             conns.srcPort(conn, orig));
-                    if (proto == Ipv4.PROTO_TCP && l4 == h + Ipv6.LEN) {
-                        lb.fullNatTcp.toClient(b, h, conn, clientAddressOf(conn));
+                    if (proto == Ipv4.PROTO_TCP) {
+                        lb.fullNatTcp.toClient(b, h, l4, conn, clientAddressOf(conn));
                     }
                 }
                 case ConnFlags.MODE_NAT -> HeaderRewrite.v6(m, h, l4, proto, false, conns.dstHi(conn, orig),
@@ -239,7 +239,7 @@ final class Ipv6Balancer {
                 cHi, cLo, conns.srcPort(conn, orig));
         lb.moveL3(b, h, Ipv6.LEN + l4Len);
         if (proto == Ipv4.PROTO_TCP) {
-            lb.fullNatTcp.toClient(b, h, conn, clientAddressOf(conn));
+            lb.fullNatTcp.toClient(b, h, l4, conn, clientAddressOf(conn));
         }
         lb.pipeline.forward6(b, h, Ipv6.LEN + l4Len, in, cHi, cLo);
     }
