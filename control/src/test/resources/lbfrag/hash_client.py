@@ -6,7 +6,7 @@ import hashlib
 import socket
 import sys
 
-IP_PMTUDISC_PROBE = 3  # linux/in.h; not exported by the socket module
+IP_MTU_DISCOVER, IP_PMTUDISC_PROBE = 10, 3  # linux/in.h; not exported by the socket module
 proto, address, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
 family = socket.AF_INET6 if ":" in address else socket.AF_INET
 data = bytes((i * 7 + 3) % 251 for i in range(size))
@@ -23,7 +23,7 @@ if proto == "udp":
             pass
 else:
     s = socket.socket(family, socket.SOCK_STREAM)
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_MTU_DISCOVER, IP_PMTUDISC_PROBE)
+    s.setsockopt(socket.IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE)
     s.settimeout(10)
     s.connect((address, 9000))
     s.sendall(data)
