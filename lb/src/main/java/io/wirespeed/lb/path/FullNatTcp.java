@@ -67,7 +67,8 @@ final class FullNatTcp {
             return h;
         }
         int isnDelta = conns.seqDelta(conn, ConnTable.ORIGINAL);
-        if ((flags & Tcp.RST) == 0 && mode != ClientAddressMode.NONE && tcp == tcpOf(h)) {
+        // The first fragment of a datagram cannot grow: its followers' offsets are fixed (TOA goes in a later segment).
+        if ((flags & Tcp.RST) == 0 && mode != ClientAddressMode.NONE && tcp == tcpOf(h) && !lb.fragments.releasing(b)) {
             int payload = payload(h, tcp);
             if (mode == ClientAddressMode.TOA) {
                 if ((connFlags & ConnFlags.TOA_SENT) == 0) {

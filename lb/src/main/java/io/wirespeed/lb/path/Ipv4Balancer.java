@@ -50,8 +50,8 @@ final class Ipv4Balancer {
         }
         long dst = Ipv4.dst(m, h) & 0xFFFF_FFFFL;
         VipIndex vips = services.vips;
-        if (Ipv4.isFragment(m, h)) {
-            return vips.isVip(false, 0, dst) && drop(b, LbDrops.FRAGMENT);
+        if (Ipv4.isFragment(m, h) && !lb.fragments.releasing(b)) {
+            return vips.isVip(false, 0, dst) && lb.fragments.v4(b, h, hl, total, in, owned);
         }
         long l4 = h + hl;
         int l4Len = total - hl;

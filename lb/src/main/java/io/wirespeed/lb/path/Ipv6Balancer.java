@@ -61,8 +61,8 @@ final class Ipv6Balancer {
             if (!chain.parse(m, h, l3Len)) {
                 return drop(b, LbDrops.BAD_L4);
             }
-            if (chain.fragHeaderOffset() >= 0) {
-                return drop(b, LbDrops.FRAGMENT);
+            if (chain.fragHeaderOffset() >= 0 && !lb.fragments.releasing(b)) {
+                return lb.fragments.v6(b, h, chain.fragHeaderOffset(), l3Len, in, owned);
             }
             proto = chain.protocol();
             l4 = chain.l4Offset();

@@ -23,8 +23,17 @@ public final class LbDrops {
     public static final DropReason NO_LOCAL_PORT = DropReasons.register("lb", "fullnat_no_local_port");
     /** A packet of a connection whose real server was removed (expire_nodest_conn): the connection is expired. */
     public static final DropReason DEST_REMOVED = DropReasons.register("lb", "real_server_removed");
-    /** A fragment to a VIP: services are matched on ports, which only the first fragment carries. */
+    /**
+     * A fragment to a VIP that cannot be balanced: not TCP or UDP, or (IPv6) extension headers between
+     * the Fragment header and the TCP/UDP header. TCP and UDP datagrams are reassembled ({@link VipFragments}).
+     */
     public static final DropReason FRAGMENT = DropReasons.register("lb", "fragment_to_vip");
+    /** A fragmented datagram to a VIP whose first fragment does not hold the whole TCP or UDP header (RFC 1858). */
+    public static final DropReason FRAGMENT_TINY = DropReasons.register("lb", "fragment_tiny_first");
+    /** The other fragments of a datagram whose first fragment was dropped (no service, not a SYN, ...), counted there. */
+    public static final DropReason FRAGMENT_HEAD_DROPPED = DropReasons.register("lb", "fragment_first_dropped");
+    /** A fragmented datagram of a NAT64 connection: fragments are not translated between the families. */
+    public static final DropReason FRAGMENT_NOT_TRANSLATED = DropReasons.register("lb", "fragment_nat64_not_translated");
     /** A TCP or UDP header to a VIP that is cut short or has an impossible data offset. */
     public static final DropReason BAD_L4 = DropReasons.register("lb", "bad_l4_header");
     /** TUN: no room in front of the packet or no source address for the outer header. */

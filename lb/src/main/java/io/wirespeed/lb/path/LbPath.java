@@ -52,6 +52,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     final SourceNat snat;
     final Persistence persistence;
     final VipPortReject vipPortReject;
+    final VipFragments fragments;
     long now;
 
     /**
@@ -83,6 +84,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.v4 = new Ipv4Balancer(this);
         this.v6 = new Ipv6Balancer(this);
         this.vipPortReject = new VipPortReject(this);
+        this.fragments = new VipFragments(this, v4, v6);
     }
 
     // ---- PacketHook ----------------------------------------------------------------------------
@@ -116,6 +118,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     public int poll(long nowNanos) {
         now = nowNanos;
         conns.advance(nowNanos);
+        fragments.advance(nowNanos);
         if (handoff == null) {
             return 0;
         }

@@ -85,22 +85,6 @@ class LbDropsTest {
     }
 
     @Test
-    void fragmentsToTheVip() throws Exception {
-        ServiceKey key = natService(16, true, 1);
-        expectDrop(0, fromClient().ipv4(C1, VIP).id(9).fragment(0, true).tcp(CLIENT_PORT, 80, Tcp.SYN, 1, 0)
-                .payload(new byte[16]).build(), LbDrops.FRAGMENT, "first fragment");
-        expectDrop(0, fromClient().ipv4(C1, VIP).id(9).fragment(40, false).protocol(Ipv4.PROTO_TCP)
-                .payload(new byte[16]).build(), LbDrops.FRAGMENT, "last fragment");
-        ServiceKey six = fx.service(Protocol.TCP, v6(VIP6), 80, "rr");
-        fx.server(six, v6(RS1_V6), 80, ForwardMethod.NAT, 1);
-        expectDrop(0, fromClient().ipv6(C1_V6, VIP6).ipv6Frag(0, true, 77).tcp(CLIENT_PORT, 80, Tcp.SYN, 1, 0)
-                .payload(new byte[16]).build(), LbDrops.FRAGMENT, "IPv6 first fragment");
-        expectDrop(0, fromClient().ipv6(C1_V6, VIP6).ipv6Ext(Ipv4.IPV6_DSTOPTS, new byte[6]).ipv6Frag(48, false, 77)
-                .protocol(Ipv4.PROTO_TCP).payload(new byte[16]).build(), LbDrops.FRAGMENT, "IPv6 fragment behind options");
-        assertEquals(0, fx.serviceTotals(key).conns() + fx.serviceTotals(six).conns(), "no connection from a fragment");
-    }
-
-    @Test
     void truncatedTransportHeaders() throws Exception {
         natService(16, true, 1);
         byte[] syn = fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.SYN, 1, 0).build();

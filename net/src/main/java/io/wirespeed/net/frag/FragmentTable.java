@@ -121,6 +121,10 @@ public final class FragmentTable implements TimerWheel.Expiry {
         while (held >= maxBuffers) {
             evictOldest(c);
         }
+        if (!used[c]) {
+            drop1(b, TABLE_FULL); // the datagram being filled was the only one left to evict
+            return -1;
+        }
         System.arraycopy(buf, base + at, buf, base + at + 1, k - at);
         System.arraycopy(off, base + at, off, base + at + 1, k - at);
         System.arraycopy(end, base + at, end, base + at + 1, k - at);
