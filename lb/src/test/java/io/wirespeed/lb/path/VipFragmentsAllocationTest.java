@@ -3,6 +3,7 @@ package io.wirespeed.lb.path;
 import static io.wirespeed.lb.path.LbFixture.*;
 import static io.wirespeed.net.stack.StackFixture.C1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wirespeed.core.testing.SteadyStateAllocation;
 import io.wirespeed.lb.service.ForwardMethod;
@@ -63,7 +64,10 @@ class VipFragmentsAllocationTest {
         }, 5);
         assertEquals(0L, SteadyStateAllocation.last(windows),
                 "bytes allocated per window of 1M fragments (a per-packet allocation shows in every window): " + windows);
-        assertEquals(packets[0], fx.net.ports[1].discarded(), "every fragment reached a server");
+        // A window ends on a burst, not on a datagram: the fragments of the last one may still wait for the rest.
+        assertEquals(packets[0], fx.net.ports[1].discarded() + fx.lb.fragments.buffersHeld(),
+                "every fragment reached a server or waits for its datagram's others");
+        assertTrue(fx.lb.fragments.buffersHeld() < 3, "at most one datagram incomplete");
         assertEquals(FLOWS, fx.lb.connectionCount(), "one connection per client port");
         assertEquals(0, fx.net.totalDrops(), "nothing dropped");
     }
