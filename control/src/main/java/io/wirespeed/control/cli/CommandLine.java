@@ -144,7 +144,7 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
                 return new Parsed.Call(new CliRequest("stats.drops", Map.of("view", v)));
             }
         }
-        throw new CliException("View \"" + view + "\" is unknown, try \"wsctl stats help\".");
+        throw CliException.usage(STATS_USAGE); // the usage lists the views
     }
 
     /** An object with exactly one verb, e.g. {@code worker stats}. */
