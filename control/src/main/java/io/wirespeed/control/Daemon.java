@@ -7,8 +7,11 @@ import io.wirespeed.control.config.ConfigLoader;
 import io.wirespeed.control.config.WirespeedConfig;
 import io.wirespeed.control.daemon.Commands;
 import io.wirespeed.control.daemon.DataPlane;
+import io.wirespeed.control.metrics.MetricsCollector;
+import io.wirespeed.control.metrics.MetricsServer;
 import io.wirespeed.core.worker.Worker;
 import io.wirespeed.net.route.RouteReclaimer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -89,6 +92,15 @@ public final class Daemon {
             dp.close();
             return 2;
         }
+        MetricsServer metrics;
+        try {
+            metrics = MetricsServer.start(config.metrics(), new MetricsCollector(dp));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("wirespeed: " + e.getMessage());
+            server.close();
+            dp.close();
+            return 2;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger exitCode = new AtomicInteger();
@@ -127,6 +139,7 @@ public final class Daemon {
             Thread.currentThread().interrupt();
         }
         LOG.info("event=stopping");
+        if (metrics != null) metrics.close();
         server.close();
         dp.close();
         LOG.info("event=stopped");

@@ -4,6 +4,7 @@ import io.wirespeed.control.config.ControlConfig;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,10 +25,14 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
             Commands:
                    wsctl ip [-4|-6] { link | address | route | neigh } ...   (wsctl ip help)
                    wsctl lb IPVSADM-OPTIONS                                 (wsctl lb -h)
-                   wsctl stats [drops]
+                   wsctl stats [drops [worker|port|service]]
                    wsctl worker stats
                    wsctl pool""".formatted(ControlConfig.DEFAULT_SOCKET);
-    static final String STATS_USAGE = "Usage: wsctl stats [drops]";
+    static final String STATS_USAGE = """
+            Usage: wsctl stats [drops [worker|port|service]]
+                   drops          drops by reason: total and per worker (the default view)
+                   drops port     drops by reason and the port the packets came in on
+                   drops service  drops the load balancer pinned on a virtual service""";
     static final String WORKER_USAGE = "Usage: wsctl worker stats";
     static final String POOL_USAGE = "Usage: wsctl pool";
 
@@ -120,7 +125,26 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
         if (!t.hasNext()) {
             return call("stats");
         }
-        return single(t, "drops", "stats.drops", STATS_USAGE);
+        String word = t.next();
+        if (Tokens.matches(word, "help") && !t.hasNext()) {
+            return new Parsed.Help(STATS_USAGE);
+        }
+        if (!Tokens.matches(word, "drops")) {
+            throw CliException.usage(STATS_USAGE);
+        }
+        if (!t.hasNext()) {
+            return call("stats.drops");
+        }
+        String view = t.next();
+        if (t.hasNext()) {
+            throw CliException.usage(STATS_USAGE);
+        }
+        for (String v : List.of("worker", "port", "service")) {
+            if (Tokens.matches(view, v)) {
+                return new Parsed.Call(new CliRequest("stats.drops", Map.of("view", v)));
+            }
+        }
+        throw CliException.usage(STATS_USAGE); // the usage lists the views
     }
 
     /** An object with exactly one verb, e.g. {@code worker stats}. */

@@ -166,9 +166,71 @@ final class Formatters {
         return ports.render() + "\n" + workers.render() + "\n" + drops(data);
     }
 
-    /** One line per drop reason with a non-zero count, with its count on each worker. */
+    /** The drops in the view the reply names (per worker when it names none, as {@code stats} sends it). */
     static String drops(Object data) {
         Map<String, Object> reply = Reply.object(data, "stats.drops");
+        return switch (Reply.optString(reply, "view", "stats.drops").orElse("worker")) {
+            case "port" -> dropsByPort(reply);
+            case "service" -> dropsByService(reply);
+            default -> dropsByWorker(reply);
+        };
+    }
+
+    /**
+     * One line per reason, a column per input port, as {@code ovs-appctl dpctl/show} users read
+     * counters per port; "no port" holds drops of packets that had none (slow path, reassembly timeouts).
+     */
+    private static String dropsByPort(Map<String, Object> reply) {
+        List<String> ports = new ArrayList<>();
+        List<Object> portNames = Reply.values(reply, "ports", "stats.drops");
+        for (int p = 0; p < portNames.size(); p++) {
+            if (!(portNames.get(p) instanceof String name)) {
+                throw new MalformedReplyException("stats.drops.ports[" + p + "]: expected a string");
+            }
+            ports.add(name);
+        }
+        List<String> header = new ArrayList<>(List.of("reason", "stage", "total"));
+        header.addAll(ports);
+        header.add("no port");
+        TextTable table = new TextTable(header, 2);
+        List<Map<String, Object>> reasons = Reply.list(Reply.values(reply, "drops", "stats.drops"), "stats.drops.drops");
+        for (int i = 0; i < reasons.size(); i++) {
+            String where = "stats.drops.drops[" + i + "]";
+            Map<String, Object> r = reasons.get(i);
+            List<String> row = new ArrayList<>(List.of(Reply.string(r, "reason", where), Reply.string(r, "stage", where),
+                    Long.toString(Reply.integer(r, "total", where))));
+            List<Object> perPort = Reply.values(r, "per_port", where);
+            for (int p = 0; p < ports.size(); p++) {
+                row.add(p < perPort.size() ? Long.toString(integerAt(perPort, p, where + ".per_port")) : "-");
+            }
+            row.add(Long.toString(Reply.integer(r, "no_port", where)));
+            table.add(row);
+        }
+        return reasons.isEmpty() ? "no drops\n" : table.render();
+    }
+
+    /** One line per (service, reason), services in {@code ipvsadm -L} order, like DPVS's per-service stats. */
+    private static String dropsByService(Map<String, Object> reply) {
+        TextTable table = new TextTable(List.of("service", "reason", "stage", "drops"), 3);
+        List<Map<String, Object>> rows = Reply.list(Reply.values(reply, "drops", "stats.drops"), "stats.drops.drops");
+        for (int i = 0; i < rows.size(); i++) {
+            String where = "stats.drops.drops[" + i + "]";
+            Map<String, Object> r = rows.get(i);
+            table.add(List.of(Reply.string(r, "service", where), Reply.string(r, "reason", where), Reply.string(r, "stage", where),
+                    Long.toString(Reply.integer(r, "total", where))));
+        }
+        return rows.isEmpty() ? "no service drops\n" : table.render();
+    }
+
+    private static long integerAt(List<Object> values, int i, String where) {
+        if (!(values.get(i) instanceof Long n)) {
+            throw new MalformedReplyException(where + "[" + i + "]: expected an integer");
+        }
+        return n;
+    }
+
+    /** One line per drop reason with a non-zero count, with its count on each worker. */
+    private static String dropsByWorker(Map<String, Object> reply) {
         List<Map<String, Object>> reasons = Reply.list(Reply.values(reply, "drops", "stats.drops"), "stats.drops.drops");
         List<List<String>> rows = new ArrayList<>();
         int workers = 0;

@@ -43,7 +43,7 @@ public final class ConfigLoader {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final List<String> TOP_KEYS = List.of("workers", "pool", "control", "ports", "routes", "neighbours",
-            "services", "lb");
+            "services", "lb", "metrics");
 
     private ConfigLoader() {}
 
@@ -105,7 +105,8 @@ public final class ConfigLoader {
         List<NeighbourConfig> neighbours = routing.neighbours(top.optional("neighbours"));
         List<ServiceConfig> services = new ServicesReader(interfaces).read(top.optional("services"));
         LbConfig lb = lb(top.optional("lb"));
-        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb);
+        MetricsConfig metrics = MetricsReader.read(top.optional("metrics"));
+        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb, metrics);
     }
 
     private static Optional<Node> compose(String yaml, String source) throws ConfigException {

@@ -11,7 +11,14 @@ public record WirespeedConfig(
         List<RouteConfig> routes,
         List<NeighbourConfig> neighbours,
         List<ServiceConfig> services,
-        LbConfig lb) {
+        LbConfig lb,
+        MetricsConfig metrics) {
+
+    /** A config without a metrics endpoint. */
+    public WirespeedConfig(WorkersConfig workers, PoolConfig pool, ControlConfig control, List<PortConfig> ports,
+                           List<RouteConfig> routes, List<NeighbourConfig> neighbours, List<ServiceConfig> services, LbConfig lb) {
+        this(workers, pool, control, ports, routes, neighbours, services, lb, MetricsConfig.OFF);
+    }
 
     public WirespeedConfig {
         ports = List.copyOf(ports);

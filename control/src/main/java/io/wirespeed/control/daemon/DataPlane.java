@@ -156,7 +156,7 @@ public final class DataPlane implements AutoCloseable {
         HandoffRings handoff = n > 1 ? new HandoffRings(n, HANDOFF_RING_SIZE) : null;
         for (int w = 0; w < n; w++) {
             caches[w] = pool.newCache(WORKER_CACHE);
-            pipelines[w] = new Pipeline(stack, caches[w], new Counters(), w, toMaster[w], fromMaster[w], master::wakeup);
+            pipelines[w] = new Pipeline(stack, caches[w], new Counters(ports.length), w, toMaster[w], fromMaster[w], master::wakeup);
             lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
                     to -> workers[to].waiter().wakeup());
             opened.add(lbPaths[w]);

@@ -3,10 +3,12 @@ package io.wirespeed.control.daemon;
 import io.wirespeed.control.api.Args;
 import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.CommandRegistry;
+import io.wirespeed.control.metrics.DropCounts;
+import io.wirespeed.control.metrics.ServiceDropCounts;
 import io.wirespeed.core.pool.PacketPool;
 import io.wirespeed.core.pool.PoolCache;
 import io.wirespeed.core.stats.DropReason;
-import io.wirespeed.core.stats.DropReasons;
+import io.wirespeed.core.stats.Counters;
 import io.wirespeed.core.worker.Worker;
 import io.wirespeed.core.worker.WorkerStats;
 import io.wirespeed.drivers.Port;
@@ -17,8 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** `wsctl stats`, `stats drops`, `worker stats`, `pool`. Reads counters owned by other threads (opaque loads). */
+/** `wsctl stats`, `stats drops [worker|port|service]`, `worker stats`, `pool`. Reads counters owned by other threads (opaque loads). */
 final class StatsCommands {
+    static final String VIEW_WORKER = "worker", VIEW_PORT = "port", VIEW_SERVICE = "service";
     private final DataPlane dp;
 
     StatsCommands(DataPlane dp) {
@@ -34,10 +37,7 @@ final class StatsCommands {
             m.put("drops", drops());
             return m;
         });
-        r.register("stats.drops", a -> {
-            Args.allowOnly(a);
-            return Map.of("drops", drops());
-        });
+        r.register("stats.drops", this::dropsView);
         r.register("worker.stats", this::workerStats);
         r.register("pool", this::pool);
     }
@@ -81,24 +81,68 @@ final class StatsCommands {
     /** Non-zero drop reasons: total, per worker, and the master's share in the total. */
     private List<Object> drops() {
         List<Object> out = new ArrayList<>();
-        Pipeline[] ps = dp.pipelines();
-        for (DropReason r : DropReasons.all()) {
-            long total = dp.master().counters().get(r);
+        for (DropCounts.Row row : dropCounts().rows()) {
+            Map<String, Object> m = reasonMap(row.reason(), row.total());
             List<Object> per = new ArrayList<>();
-            for (Pipeline p : ps) {
-                long v = p.counters().get(r);
-                per.add(v);
-                total += v;
-            }
-            if (total == 0) continue;
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("reason", r.name());
-            m.put("stage", r.stage());
-            m.put("total", total);
+            for (long v : row.perWorker()) per.add(v);
             m.put("per_worker", per);
             out.add(m);
         }
         return out;
+    }
+
+    /** {@code wsctl stats drops [worker|port|service]}: the same drops, split the way the view says. */
+    private Object dropsView(Map<String, Object> a) throws CommandException {
+        Args.allowOnly(a, "view");
+        String view = Args.optString(a, "view").orElse(VIEW_WORKER);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("view", view);
+        switch (view) {
+            case VIEW_WORKER -> m.put("drops", drops());
+            case VIEW_PORT -> {
+                DropCounts counts = dropCounts();
+                m.put("ports", new ArrayList<Object>(counts.ports()));
+                List<Object> rows = new ArrayList<>();
+                for (DropCounts.Row row : counts.rows()) {
+                    Map<String, Object> r = reasonMap(row.reason(), row.total());
+                    List<Object> per = new ArrayList<>();
+                    for (long v : row.perPort()) per.add(v);
+                    r.put("per_port", per);
+                    r.put("no_port", row.unattributed());
+                    rows.add(r);
+                }
+                m.put("drops", rows);
+            }
+            case VIEW_SERVICE -> {
+                List<Object> rows = new ArrayList<>();
+                for (ServiceDropCounts.Row row : ServiceDropCounts.read(dp.lbServices().current())) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("service", row.service());
+                    r.putAll(reasonMap(row.reason(), row.count()));
+                    rows.add(r);
+                }
+                m.put("drops", rows);
+            }
+            default -> throw new CommandException("argument 'view': '" + view + "' is unknown (expected " + VIEW_WORKER + ", " + VIEW_PORT + " or " + VIEW_SERVICE + ")");
+        }
+        return m;
+    }
+
+    private static Map<String, Object> reasonMap(DropReason reason, long total) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("reason", reason.name());
+        m.put("stage", reason.stage());
+        m.put("total", total);
+        return m;
+    }
+
+    private DropCounts dropCounts() {
+        Pipeline[] ps = dp.pipelines();
+        Counters[] workers = new Counters[ps.length];
+        for (int w = 0; w < ps.length; w++) workers[w] = ps[w].counters();
+        List<String> ports = new ArrayList<>();
+        for (Port p : dp.ports()) ports.add(p.name());
+        return DropCounts.read(dp.master().counters(), workers, ports);
     }
 
     private Object workerStats(Map<String, Object> a) throws CommandException {

@@ -108,6 +108,9 @@ class CommandLineTest {
         assertRequest("stats", "stats", Map.of());
         assertRequest("stats drops", "stats.drops", Map.of());
         assertRequest("stats d", "stats.drops", Map.of());
+        assertRequest("stats drops port", "stats.drops", Map.of("view", "port"));
+        assertRequest("stats drops s", "stats.drops", Map.of("view", "service"));
+        assertRequest("stats drops worker", "stats.drops", Map.of("view", "worker"));
         assertRequest("worker stats", "worker.stats", Map.of());
         assertRequest("pool", "pool", Map.of());
     }

@@ -191,4 +191,33 @@ class FormattersTest {
         assertEquals("3000 bytes", Formatters.bytes(3000));
         assertEquals("33.3%", Formatters.percent(1, 3));
     }
+
+    @Test
+    void dropsByInputPortWithTheDropsThatHadNone() {
+        assertEquals("""
+                reason         stage  total  port0  port1  no port
+                not_for_us     eth        7      5      2        0
+                slowpath_full  net        3      0      1        2
+                """, Formatters.drops(json("""
+                {"view":"port","ports":["port0","port1"],
+                 "drops":[{"reason":"not_for_us","stage":"eth","total":7,"per_port":[5,2],"no_port":0},
+                          {"reason":"slowpath_full","stage":"net","total":3,"per_port":[0,1],"no_port":2}]}""")));
+        assertEquals("no drops\n", Formatters.drops(json("{\"view\":\"port\",\"ports\":[\"p\"],\"drops\":[]}")));
+        MalformedReplyException e = assertThrows(MalformedReplyException.class, () -> Formatters.drops(json(
+                "{\"view\":\"port\",\"ports\":[\"p\"],\"drops\":[{\"reason\":\"r\",\"stage\":\"s\",\"total\":1,\"per_port\":[\"x\"],\"no_port\":0}]}")));
+        assertEquals("stats.drops.drops[0].per_port[0]: expected an integer", e.getMessage());
+    }
+
+    @Test
+    void dropsByServiceInIpvsadmOrder() {
+        assertEquals("""
+                service              reason                    stage  drops
+                TCP 198.18.0.100:80  no_destination_available  lb         4
+                TCP 198.18.0.100:80  connection_table_full     lb        12
+                """, Formatters.drops(json("""
+                {"view":"service","drops":[
+                  {"service":"TCP 198.18.0.100:80","reason":"no_destination_available","stage":"lb","total":4},
+                  {"service":"TCP 198.18.0.100:80","reason":"connection_table_full","stage":"lb","total":12}]}""")));
+        assertEquals("no service drops\n", Formatters.drops(json("{\"view\":\"service\",\"drops\":[]}")));
+    }
 }

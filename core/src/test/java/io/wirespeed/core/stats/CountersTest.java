@@ -57,4 +57,49 @@ class CountersTest {
         owner.join();
         assertEquals(n, c.get(NO_ROUTE));
     }
+
+    @Test
+    void dropsAreCountedPerInputPortAndInTheTotal() {
+        Counters c = new Counters(3);
+        c.inc(NO_ROUTE, 0);
+        c.inc(NO_ROUTE, 2);
+        c.inc(NO_ROUTE, 2);
+        c.inc(BAD_LEN, 1);
+        assertEquals(3, c.ports());
+        assertEquals(3, c.get(NO_ROUTE), "the total counts every port");
+        assertEquals(1, c.get(NO_ROUTE, 0));
+        assertEquals(0, c.get(NO_ROUTE, 1));
+        assertEquals(2, c.get(NO_ROUTE, 2));
+        assertEquals(1, c.get(BAD_LEN, 1));
+        long[] port2 = new long[DropReasons.MAX];
+        c.addPortTo(2, port2);
+        c.addPortTo(2, port2);
+        assertEquals(4, port2[NO_ROUTE.id()], "addPortTo adds, it does not overwrite");
+        assertEquals(4, java.util.Arrays.stream(port2).sum());
+    }
+
+    @Test
+    void aPortOutsideTheMatrixCountsInTheTotalOnlyAndNeverThrowsOnTheDataPath() {
+        Counters c = new Counters(2);
+        c.inc(NO_ROUTE, 2);
+        c.inc(NO_ROUTE, -1);
+        c.inc(NO_ROUTE, 65535);
+        assertEquals(3, c.get(NO_ROUTE));
+        assertEquals(0, c.get(NO_ROUTE, 0) + c.get(NO_ROUTE, 1));
+        Counters master = new Counters();
+        master.inc(BAD_LEN, 0);
+        assertEquals(1, master.get(BAD_LEN));
+        assertEquals(0, master.ports());
+    }
+
+    @Test
+    void readingAPortThatIsNotThereIsAControlPathError() {
+        Counters c = new Counters(2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.get(NO_ROUTE, 2));
+        assertTrue(e.getMessage().contains("no port 2"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> c.addPortTo(-1, new long[DropReasons.MAX]));
+        assertThrows(IllegalArgumentException.class, () -> c.addPortTo(0, new long[1]));
+        assertThrows(IllegalArgumentException.class, () -> new Counters(-1));
+        assertThrows(IllegalArgumentException.class, () -> new Counters(Counters.MAX_PORTS + 1));
+    }
 }

@@ -99,7 +99,7 @@ final class Ipv4Balancer {
 
     private void schedule(int b, long h, long l4, int l4Len, int proto, int total, NetInterface in, ServiceRuntime svc) {
         if (proto == Ipv4.PROTO_TCP && (Tcp.flags(m, l4) & (Tcp.SYN | Tcp.ACK | Tcp.RST | Tcp.FIN)) != Tcp.SYN) {
-            drop(b, LbDrops.NOT_SYN);
+            ServiceDropSite.drop(lb, svc, b, LbDrops.NOT_SYN);
             return;
         }
         int src = Ipv4.src(m, h);
@@ -113,11 +113,11 @@ final class Ipv4Balancer {
         int d = lb.persistence.select(svc, lb.flow);
         if (d == Scheduler.NONE) {
             lb.pipeline.icmpError4(b, h, total, in, Icmp.DEST_UNREACH, Icmp.PORT_UNREACH, 0);
-            drop(b, LbDrops.NO_DESTINATION);
+            ServiceDropSite.drop(lb, svc, b, LbDrops.NO_DESTINATION);
             return;
         }
         if (svc.serverV6[d]) {
-            drop(b, LbDrops.UNSUPPORTED); // an IPv6 server behind an IPv4 VIP (NAT46) is not supported
+            ServiceDropSite.drop(lb, svc, b, LbDrops.UNSUPPORTED); // an IPv6 server behind an IPv4 VIP (NAT46) is not supported
             return;
         }
         int mode = svc.mode[d];
@@ -127,7 +127,7 @@ final class Ipv4Balancer {
         int localPort = 0;
         if (mode == ConnFlags.MODE_FNAT) {
             if (!lb.takeLocalPort(svc, false)) {
-                drop(b, LbDrops.NO_LOCAL_PORT);
+                ServiceDropSite.drop(lb, svc, b, LbDrops.NO_LOCAL_PORT);
                 return;
             }
             localPool = lb.takenPool;

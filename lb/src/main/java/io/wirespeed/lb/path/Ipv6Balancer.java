@@ -116,7 +116,7 @@ final class Ipv6Balancer {
 
     private void schedule(int b, long h, long l4, int l4Len, int proto, int l3Len, NetInterface in, ServiceRuntime svc) {
         if (proto == Ipv4.PROTO_TCP && (Tcp.flags(m, l4) & (Tcp.SYN | Tcp.ACK | Tcp.RST | Tcp.FIN)) != Tcp.SYN) {
-            drop(b, LbDrops.NOT_SYN);
+            ServiceDropSite.drop(lb, svc, b, LbDrops.NOT_SYN);
             return;
         }
         long sHi = Ipv6.srcHi(m, h), sLo = Ipv6.srcLo(m, h), dHi = Ipv6.dstHi(m, h), dLo = Ipv6.dstLo(m, h);
@@ -129,14 +129,14 @@ final class Ipv6Balancer {
         int d = lb.persistence.select(svc, lb.flow);
         if (d == Scheduler.NONE) {
             lb.pipeline.icmpError6(b, h, l3Len, in, Icmp6.DEST_UNREACH, 4, 0);
-            drop(b, LbDrops.NO_DESTINATION);
+            ServiceDropSite.drop(lb, svc, b, LbDrops.NO_DESTINATION);
             return;
         }
         int mode = svc.mode[d];
         boolean serverV4 = !svc.serverV6[d];
         if (serverV4) {
             if (mode != ConnFlags.MODE_FNAT || l4 != h + Ipv6.LEN) {
-                drop(b, LbDrops.UNSUPPORTED); // only full NAT translates families, and only plain headers
+                ServiceDropSite.drop(lb, svc, b, LbDrops.UNSUPPORTED); // only full NAT translates families, and only plain headers
                 return;
             }
             mode = ConnFlags.MODE_NAT64;
@@ -146,7 +146,7 @@ final class Ipv6Balancer {
         int localPort = 0;
         if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64) {
             if (!lb.takeLocalPort(svc, !serverV4)) {
-                drop(b, LbDrops.NO_LOCAL_PORT);
+                ServiceDropSite.drop(lb, svc, b, LbDrops.NO_LOCAL_PORT);
                 return;
             }
             localPool = lb.takenPool;

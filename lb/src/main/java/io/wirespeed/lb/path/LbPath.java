@@ -85,6 +85,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.v6 = new Ipv6Balancer(this);
         this.vipPortReject = new VipPortReject(this);
         this.fragments = new VipFragments(this, v4, v6);
+        ServiceDropSite.declare();
     }
 
     // ---- PacketHook ----------------------------------------------------------------------------
@@ -232,8 +233,9 @@ public final class LbPath implements PacketHook, AutoCloseable {
         int slot = conns.destination(conn);
         Destinations dests = services.destinations;
         if (!dests.live(slot) && services.snapshot.expireOnRemove()) {
+            io.wirespeed.lb.service.TrafficCounters service = dests.service(slot); // the expiry may recycle the slot
             conns.expire(conn);
-            pipeline.drop(b, LbDrops.DEST_REMOVED);
+            ServiceDropSite.drop(this, service, b, LbDrops.DEST_REMOVED);
             return false;
         }
         if (proto == io.wirespeed.net.proto.Ipv4.PROTO_TCP) {
@@ -304,7 +306,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
             if (localPool >= 0) {
                 services.localPorts(localPool).release(localPort);
             }
-            pipeline.drop(b, full ? LbDrops.TABLE_FULL : LbDrops.TABLE_REFUSED);
+            ServiceDropSite.drop(this, svc, b, full ? LbDrops.TABLE_FULL : LbDrops.TABLE_REFUSED);
             return -1;
         }
         conns.destination(conn, svc.slot[d]);

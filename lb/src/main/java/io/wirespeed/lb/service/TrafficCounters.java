@@ -25,6 +25,7 @@ public final class TrafficCounters {
     private final long[] slots;
     private volatile Totals baseline = Totals.ZERO;
     private final RateEstimator rates = new RateEstimator();
+    private final ServiceDrops drops;
 
     public TrafficCounters(int workers) {
         if (workers < 1 || workers > 1024) {
@@ -32,6 +33,12 @@ public final class TrafficCounters {
         }
         this.workers = workers;
         this.slots = new long[workers * STRIDE];
+        this.drops = new ServiceDrops(workers);
+    }
+
+    /** The drops the load balancer pinned on this service (or real server), by reason. */
+    public ServiceDrops drops() {
+        return drops;
     }
 
     /** Adds {@code delta} to {@code field} of {@code worker}'s row. Only that worker may call it. */
@@ -76,6 +83,7 @@ public final class TrafficCounters {
         baseline = new Totals(b.conns + now.conns, b.inPkts + now.inPkts, b.outPkts + now.outPkts,
                 b.inBytes + now.inBytes, b.outBytes + now.outBytes, 0, 0);
         rates.restart();
+        drops.zero();
     }
 
     /** Folds the interval since the last call into the rate estimate; the control plane calls it every ~2 s. */

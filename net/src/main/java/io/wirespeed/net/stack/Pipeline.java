@@ -192,9 +192,9 @@ public final class Pipeline {
         fragments.release(datagram);
     }
 
-    /** Counts the drop under {@code reason} and frees the buffer. */
+    /** Counts the drop under {@code reason} and its input port (for {@code wsctl stats drops port}), frees the buffer. */
     public void drop(int b, DropReason reason) {
-        counters.inc(reason);
+        counters.inc(reason, pool.inPort(b));
         cache.free(b);
     }
 

@@ -44,7 +44,7 @@ public final class StackFixture implements AutoCloseable {
     public final NetControl control;
     public final Pipeline pipeline;
     public final RouterWorker worker;
-    public final Counters workerCounters = new Counters();
+    public final Counters workerCounters = new Counters(3);
     public final Counters masterCounters = new Counters();
     private final Waiter waiter = new Waiter();
 

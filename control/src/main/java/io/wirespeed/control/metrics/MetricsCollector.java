@@ -1,0 +1,234 @@
+package io.wirespeed.control.metrics;
+
+import io.wirespeed.control.daemon.DataPlane;
+import io.wirespeed.control.metrics.PrometheusText.Type;
+import io.wirespeed.core.pool.PacketPool;
+import io.wirespeed.core.pool.PoolCache;
+import io.wirespeed.core.stats.Counters;
+import io.wirespeed.core.worker.Worker;
+import io.wirespeed.core.worker.WorkerStats;
+import io.wirespeed.drivers.Port;
+import io.wirespeed.drivers.PortStats;
+import io.wirespeed.lb.path.LbPath;
+import io.wirespeed.lb.service.Rates;
+import io.wirespeed.lb.service.RealServer;
+import io.wirespeed.lb.service.ServiceEntry;
+import io.wirespeed.lb.service.TrafficCounters;
+import io.wirespeed.net.stack.Pipeline;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * Renders the data plane's counters as one Prometheus page: ports, workers, packet pool, load
+ * balancer connections, services and real servers, drops by reason per worker, per port and per
+ * service. Runs on the scraping thread and reads only what other threads publish with opaque
+ * loads or immutable snapshots, as {@code wsctl stats} does, so a scrape never stops a worker.
+ *
+ * <p>Every name is listed in {@link #FAMILIES}: docs/observability.md and the Grafana dashboard's
+ * test check against it.
+ */
+public final class MetricsCollector {
+    /** Every metric family a page can hold, for the dashboard test and the docs. */
+    public static final List<String> FAMILIES = List.of(
+            "wirespeed_port_rx_packets_total", "wirespeed_port_rx_bytes_total", "wirespeed_port_tx_packets_total",
+            "wirespeed_port_tx_bytes_total", "wirespeed_port_rx_dropped_total", "wirespeed_port_tx_dropped_total",
+            "wirespeed_port_rx_errors_total",
+            "wirespeed_worker_busy_seconds_total", "wirespeed_worker_idle_seconds_total", "wirespeed_worker_iterations_total",
+            "wirespeed_worker_busy_iterations_total", "wirespeed_worker_rx_packets_total", "wirespeed_worker_tx_packets_total",
+            "wirespeed_worker_running",
+            "wirespeed_pool_buffers", "wirespeed_pool_buffers_in_use", "wirespeed_pool_buffers_free",
+            "wirespeed_pool_alloc_failures_total",
+            "wirespeed_lb_connections", "wirespeed_lb_connections_capacity", "wirespeed_lb_connections_refused_full_total",
+            "wirespeed_drops_total", "wirespeed_port_drops_total", "wirespeed_service_drops_total",
+            "wirespeed_service_connections_total", "wirespeed_service_in_packets_total", "wirespeed_service_out_packets_total",
+            "wirespeed_service_in_bytes_total", "wirespeed_service_out_bytes_total", "wirespeed_service_active_connections",
+            "wirespeed_service_inactive_connections", "wirespeed_service_connections_per_second",
+            "wirespeed_service_in_packets_per_second", "wirespeed_service_out_packets_per_second",
+            "wirespeed_service_in_bytes_per_second", "wirespeed_service_out_bytes_per_second",
+            "wirespeed_server_connections_total", "wirespeed_server_in_packets_total", "wirespeed_server_out_packets_total",
+            "wirespeed_server_in_bytes_total", "wirespeed_server_out_bytes_total", "wirespeed_server_active_connections",
+            "wirespeed_server_inactive_connections", "wirespeed_server_connections_per_second",
+            "wirespeed_server_in_packets_per_second", "wirespeed_server_out_packets_per_second",
+            "wirespeed_server_in_bytes_per_second", "wirespeed_server_out_bytes_per_second", "wirespeed_server_weight");
+
+    private static final double NANOS = 1e9;
+
+    private final DataPlane dp;
+
+    public MetricsCollector(DataPlane dp) {
+        this.dp = dp;
+    }
+
+    /** The page as it stands now. */
+    public String scrape() {
+        PrometheusText t = new PrometheusText();
+        ports(t);
+        workers(t);
+        pool(t);
+        connections(t);
+        drops(t);
+        services(t);
+        return t.text();
+    }
+
+    private void ports(PrometheusText t) {
+        Port[] ports = dp.ports();
+        portFamily(t, ports, "wirespeed_port_rx_packets_total", "Packets received by the port.", PortStats::rxPackets);
+        portFamily(t, ports, "wirespeed_port_rx_bytes_total", "Bytes received by the port.", PortStats::rxBytes);
+        portFamily(t, ports, "wirespeed_port_tx_packets_total", "Packets the port sent.", PortStats::txPackets);
+        portFamily(t, ports, "wirespeed_port_tx_bytes_total", "Bytes the port sent.", PortStats::txBytes);
+        portFamily(t, ports, "wirespeed_port_rx_dropped_total",
+                "Packets the driver or kernel dropped before the data plane saw them (ring full).", PortStats::rxDrops);
+        portFamily(t, ports, "wirespeed_port_tx_dropped_total", "Packets the port could not send (tx ring full).", PortStats::txDrops);
+        portFamily(t, ports, "wirespeed_port_rx_errors_total", "Receive errors reported by the driver.", PortStats::rxErrors);
+    }
+
+    private static void portFamily(PrometheusText t, Port[] ports, String name, String help, ToLongFunction<PortStats> value) {
+        t.family(name, Type.COUNTER, help);
+        for (Port p : ports) {
+            t.sample(value.applyAsLong(p.stats()), "port", p.name());
+        }
+    }
+
+    private void workers(PrometheusText t) {
+        Worker[] ws = dp.workers();
+        Pipeline[] ps = dp.pipelines();
+        t.family("wirespeed_worker_busy_seconds_total", Type.COUNTER, "Time the worker spent in passes that found work.");
+        for (int w = 0; w < ws.length; w++) t.sample(ws[w].stats().busyNanos() / NANOS, workerLabels(ws, w));
+        t.family("wirespeed_worker_idle_seconds_total", Type.COUNTER, "Time the worker polled, spun or slept without work.");
+        for (int w = 0; w < ws.length; w++) t.sample(ws[w].stats().idleNanos() / NANOS, workerLabels(ws, w));
+        t.family("wirespeed_worker_iterations_total", Type.COUNTER, "Passes of the worker loop.");
+        for (int w = 0; w < ws.length; w++) t.sample(ws[w].stats().iterations(), workerLabels(ws, w));
+        t.family("wirespeed_worker_busy_iterations_total", Type.COUNTER, "Passes of the worker loop that found packets.");
+        for (int w = 0; w < ws.length; w++) t.sample(ws[w].stats().busyIterations(), workerLabels(ws, w));
+        t.family("wirespeed_worker_rx_packets_total", Type.COUNTER, "Packets the worker received from its rx queues.");
+        for (int w = 0; w < ws.length; w++) t.sample(ws[w].stats().packets(), workerLabels(ws, w));
+        t.family("wirespeed_worker_tx_packets_total", Type.COUNTER, "Packets the ports accepted for transmission from the worker.");
+        for (int w = 0; w < ws.length; w++) t.sample(ps[w].txPackets(), workerLabels(ws, w));
+        t.family("wirespeed_worker_running", Type.GAUGE, "1 while the worker runs, 0 once it stopped or failed.");
+        for (int w = 0; w < ws.length; w++) t.sample(ws[w].state() == Worker.State.RUNNING ? 1 : 0, workerLabels(ws, w));
+    }
+
+    private static String[] workerLabels(Worker[] ws, int w) {
+        return new String[] {"worker", Integer.toString(w), "core", Integer.toString(ws[w].cpu())};
+    }
+
+    private void pool(PrometheusText t) {
+        PacketPool p = dp.pool();
+        long cached = 0;
+        for (PoolCache c : dp.caches()) cached += c.cached(); // racy read of other threads' caches: display only
+        long free = Math.min(p.capacity(), p.sharedFree() + cached);
+        t.family("wirespeed_pool_buffers", Type.GAUGE, "Packet buffers in the pool.").sample(p.capacity());
+        t.family("wirespeed_pool_buffers_in_use", Type.GAUGE, "Buffers holding a packet (in rings, bursts or reassembly).")
+                .sample(p.capacity() - free);
+        t.family("wirespeed_pool_buffers_free", Type.GAUGE, "Buffers free in the pool and the per-thread caches.").sample(free);
+        t.family("wirespeed_pool_alloc_failures_total", Type.COUNTER, "Buffer allocations that found the pool empty.")
+                .sample(p.allocFailures());
+    }
+
+    private void connections(PrometheusText t) {
+        LbPath[] lbs = dp.lbPaths();
+        t.family("wirespeed_lb_connections", Type.GAUGE, "Entries in the worker's connection table (connections and persistence templates).");
+        for (int w = 0; w < lbs.length; w++) t.sample(lbs[w].connectionCount(), "worker", Integer.toString(w));
+        t.family("wirespeed_lb_connections_capacity", Type.GAUGE, "Size of the worker's connection table (lb.connections).");
+        for (int w = 0; w < lbs.length; w++) t.sample(lbs[w].connectionCapacity(), "worker", Integer.toString(w));
+        t.family("wirespeed_lb_connections_refused_full_total", Type.COUNTER, "New connections refused because the table was full.");
+        for (int w = 0; w < lbs.length; w++) t.sample(lbs[w].refusedFull(), "worker", Integer.toString(w));
+    }
+
+    private void drops(PrometheusText t) {
+        Pipeline[] ps = dp.pipelines();
+        Counters[] workers = new Counters[ps.length];
+        for (int w = 0; w < ps.length; w++) workers[w] = ps[w].counters();
+        List<String> portNames = new ArrayList<>();
+        for (Port p : dp.ports()) portNames.add(p.name());
+        DropCounts counts = DropCounts.read(dp.master().counters(), workers, portNames);
+
+        t.family("wirespeed_drops_total", Type.COUNTER,
+                "Packets dropped, by stage and reason, per worker (worker=\"master\": the slow path).");
+        for (DropCounts.Row row : counts.rows()) {
+            for (int w = 0; w < row.perWorker().length; w++) {
+                if (row.perWorker()[w] != 0) {
+                    t.sample(row.perWorker()[w], "stage", row.reason().stage(), "reason", row.reason().name(), "worker", Integer.toString(w));
+                }
+            }
+            if (row.master() != 0) {
+                t.sample(row.master(), "stage", row.reason().stage(), "reason", row.reason().name(), "worker", "master");
+            }
+        }
+        t.family("wirespeed_port_drops_total", Type.COUNTER, "Packets dropped by the data plane, by stage and reason, per input port.");
+        for (DropCounts.Row row : counts.rows()) {
+            for (int p = 0; p < row.perPort().length; p++) {
+                if (row.perPort()[p] != 0) {
+                    t.sample(row.perPort()[p], "stage", row.reason().stage(), "reason", row.reason().name(), "port", portNames.get(p));
+                }
+            }
+        }
+        t.family("wirespeed_service_drops_total", Type.COUNTER,
+                "Packets for a virtual service the load balancer dropped, by reason (reset by wsctl lb -Z).");
+        for (ServiceDropCounts.Row row : ServiceDropCounts.read(dp.lbServices().current())) {
+            t.sample(row.count(), "service", row.service(), "stage", row.reason().stage(), "reason", row.reason().name());
+        }
+    }
+
+    private void services(PrometheusText t) {
+        List<ServiceEntry> entries = new ArrayList<>(dp.lbServices().current().services());
+        entries.sort((a, b) -> a.key().compareTo(b.key()));
+        List<String[]> serviceLabels = new ArrayList<>();
+        List<TrafficCounters> serviceCounters = new ArrayList<>();
+        List<String[]> serverLabels = new ArrayList<>();
+        List<TrafficCounters> serverCounters = new ArrayList<>();
+        List<Long> weights = new ArrayList<>();
+        for (ServiceEntry e : entries) {
+            String service = ServiceDropCounts.label(e.key());
+            serviceLabels.add(new String[] {"service", service});
+            serviceCounters.add(e.counters());
+            for (int i = 0; i < e.servers().size(); i++) {
+                RealServer r = e.servers().get(i);
+                serverLabels.add(new String[] {"service", service, "server", r.addr().withPort(r.port()), "method", r.method().configName});
+                serverCounters.add(e.serverCounters().get(i));
+                weights.add((long) r.weight());
+            }
+        }
+        traffic(t, "wirespeed_service_", "virtual service", serviceLabels, serviceCounters);
+        traffic(t, "wirespeed_server_", "real server", serverLabels, serverCounters);
+        t.family("wirespeed_server_weight", Type.GAUGE, "The real server's scheduling weight (0: no new connections).");
+        for (int i = 0; i < serverLabels.size(); i++) t.sample(weights.get(i), serverLabels.get(i));
+    }
+
+    /** The ipvsadm --stats and --rate columns of services or of real servers. */
+    private static void traffic(PrometheusText t, String prefix, String what, List<String[]> labels, List<TrafficCounters> counters) {
+        List<TrafficCounters.Totals> totals = new ArrayList<>();
+        List<Rates> rates = new ArrayList<>();
+        for (TrafficCounters c : counters) {
+            totals.add(c.totals());
+            rates.add(c.rates());
+        }
+        int n = labels.size();
+        t.family(prefix + "connections_total", Type.COUNTER, "Connections scheduled to the " + what + " (ipvsadm Conns).");
+        for (int i = 0; i < n; i++) t.sample(totals.get(i).conns(), labels.get(i));
+        t.family(prefix + "in_packets_total", Type.COUNTER, "Packets from clients to the " + what + ".");
+        for (int i = 0; i < n; i++) t.sample(totals.get(i).inPkts(), labels.get(i));
+        t.family(prefix + "out_packets_total", Type.COUNTER, "Packets from the " + what + " back to clients.");
+        for (int i = 0; i < n; i++) t.sample(totals.get(i).outPkts(), labels.get(i));
+        t.family(prefix + "in_bytes_total", Type.COUNTER, "Bytes from clients to the " + what + ".");
+        for (int i = 0; i < n; i++) t.sample(totals.get(i).inBytes(), labels.get(i));
+        t.family(prefix + "out_bytes_total", Type.COUNTER, "Bytes from the " + what + " back to clients.");
+        for (int i = 0; i < n; i++) t.sample(totals.get(i).outBytes(), labels.get(i));
+        t.family(prefix + "active_connections", Type.GAUGE, "Established connections of the " + what + " (ipvsadm ActiveConn).");
+        for (int i = 0; i < n; i++) t.sample(totals.get(i).activeConns(), labels.get(i));
+        t.family(prefix + "inactive_connections", Type.GAUGE, "Other connections of the " + what + " (ipvsadm InActConn).");
+        for (int i = 0; i < n; i++) t.sample(totals.get(i).inactiveConns(), labels.get(i));
+        t.family(prefix + "connections_per_second", Type.GAUGE, "The daemon's 2 s rate estimate (ipvsadm --rate CPS).");
+        for (int i = 0; i < n; i++) t.sample(rates.get(i).cps(), labels.get(i));
+        t.family(prefix + "in_packets_per_second", Type.GAUGE, "Rate estimate of packets in (ipvsadm --rate InPPS).");
+        for (int i = 0; i < n; i++) t.sample(rates.get(i).inPps(), labels.get(i));
+        t.family(prefix + "out_packets_per_second", Type.GAUGE, "Rate estimate of packets out (ipvsadm --rate OutPPS).");
+        for (int i = 0; i < n; i++) t.sample(rates.get(i).outPps(), labels.get(i));
+        t.family(prefix + "in_bytes_per_second", Type.GAUGE, "Rate estimate of bytes in (ipvsadm --rate InBPS).");
+        for (int i = 0; i < n; i++) t.sample(rates.get(i).inBps(), labels.get(i));
+        t.family(prefix + "out_bytes_per_second", Type.GAUGE, "Rate estimate of bytes out (ipvsadm --rate OutBPS).");
+        for (int i = 0; i < n; i++) t.sample(rates.get(i).outBps(), labels.get(i));
+    }
+}
