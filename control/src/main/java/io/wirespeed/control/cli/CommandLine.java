@@ -18,13 +18,15 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
     static final String SOCKET_ENV = "WIRESPEED_SOCKET";
     static final String USAGE = """
             Usage: wsctl [OPTIONS] OBJECT COMMAND
-            where  OBJECT := { ip | lb | stats | worker | pool | help }
+            where  OBJECT := { ip | lb | capture | sample | stats | worker | pool | help }
                    OPTIONS := { -s SOCKET | -j | -h }
                    -s SOCKET  control socket of the daemon (default: $WIRESPEED_SOCKET or %s)
                    -j         print the daemon's reply as JSON
             Commands:
                    wsctl ip [-4|-6] { link | address | route | neigh } ...   (wsctl ip help)
                    wsctl lb IPVSADM-OPTIONS                                 (wsctl lb -h)
+                   wsctl capture PORT [FILTER] -w FILE [-c N] | list | stop ID (wsctl capture help)
+                   wsctl sample add ... | list | del ID                     (wsctl sample help)
                    wsctl stats [drops [worker|port|service]]
                    wsctl worker stats
                    wsctl pool""".formatted(ControlConfig.DEFAULT_SOCKET);
@@ -63,6 +65,7 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
         Parsed parsed = switch (object) {
             case "ip" -> ip(t, options);
             case "lb" -> lb(t);
+            case "capture", "sample" -> new Parsed.Capture(object, rest(t));
             case "stats" -> stats(t);
             case "worker" -> single(t, "stats", "worker.stats", WORKER_USAGE);
             case "pool" -> t.hasNext() ? help(t, POOL_USAGE) : call("pool");
@@ -96,6 +99,14 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
             }
         }
         return new IpCommandParser(family).parse(t);
+    }
+
+    private static java.util.List<String> rest(Tokens t) {
+        java.util.List<String> rest = new java.util.ArrayList<>();
+        while (t.hasNext()) {
+            rest.add(t.next());
+        }
+        return rest;
     }
 
     /** {@code lb ...}: the rest of the line is ipvsadm's, parsed by {@link LbCommandParser}. */

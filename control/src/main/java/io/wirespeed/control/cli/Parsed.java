@@ -8,6 +8,9 @@ sealed interface Parsed {
     /** {@code wsctl lb ...}: ipvsadm's command line, run by {@link LbCli}. */
     record Lb(java.util.List<String> args) implements Parsed {}
 
+    /** {@code wsctl capture ...} or {@code wsctl sample ...}, run by {@link CaptureCli}. */
+    record Capture(String object, java.util.List<String> args) implements Parsed {}
+
     /** Print this usage text and succeed, without contacting the daemon. */
     record Help(String text) implements Parsed {}
 }

@@ -1,6 +1,7 @@
 package io.wirespeed.control.daemon;
 
 import io.wirespeed.control.api.CommandRegistry;
+import io.wirespeed.control.capture.CaptureCommands;
 
 /** Every command the daemon answers on its control socket. */
 public final class Commands {
@@ -10,5 +11,6 @@ public final class Commands {
         new IpCommands(dp).register(registry);
         new StatsCommands(dp).register(registry);
         new LbCommands(dp.lbServices(), new ConnectionLister(dp.workers(), dp.lbPaths())).register(registry);
+        new CaptureCommands(dp.captures(), java.util.Arrays.stream(dp.ports()).map(p -> p.name()).toList()).register(registry);
     }
 }

@@ -1,6 +1,7 @@
 package io.wirespeed.control.daemon;
 
 import io.wirespeed.control.addr.Cidr;
+import io.wirespeed.control.capture.CaptureManager;
 import io.wirespeed.control.addr.IpAddresses;
 import io.wirespeed.control.config.NeighbourConfig;
 import io.wirespeed.control.config.PoolConfig;
@@ -25,6 +26,7 @@ import io.wirespeed.lb.service.LbException;
 import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.net.addr.Ip4;
 import io.wirespeed.net.addr.Ip6;
+import io.wirespeed.net.capture.PacketTap;
 import io.wirespeed.net.stack.Master;
 import io.wirespeed.net.stack.NetControl;
 import io.wirespeed.net.stack.NetDrops;
@@ -64,6 +66,7 @@ public final class DataPlane implements AutoCloseable {
     private int[][][] assignment;
     private ServiceTable lbServices;
     private LbPath[] lbPaths;
+    private CaptureManager captures;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
@@ -169,6 +172,8 @@ public final class DataPlane implements AutoCloseable {
             }
         }
 
+        captures = new CaptureManager(Arrays.stream(pipelines).map(Pipeline::tap).toArray(PacketTap[]::new));
+        opened.add(captures);
         configureStack(pcs);
         master.start();
         opened.add(master::stop);
@@ -291,6 +296,8 @@ public final class DataPlane implements AutoCloseable {
     public Pipeline[] pipelines() { return pipelines.clone(); }
     /** Each worker's load balancer (its connection table); index = worker id. */
     public LbPath[] lbPaths() { return lbPaths.clone(); }
+    /** Captures and sampling rules (`wsctl capture`, `wsctl sample`). */
+    public CaptureManager captures() { return captures; }
     /** Every per-thread buffer cache: the workers' and the master's. */
     public PoolCache[] caches() {
         PoolCache[] all = java.util.Arrays.copyOf(caches, caches.length + 1);

@@ -7,6 +7,8 @@ import io.wirespeed.core.ring.SpscIntRing;
 import io.wirespeed.core.stats.Counters;
 import io.wirespeed.core.stats.DropReason;
 import io.wirespeed.drivers.Port;
+import io.wirespeed.net.capture.CaptureSet;
+import io.wirespeed.net.capture.PacketTap;
 import io.wirespeed.net.frag.FragmentTable;
 import io.wirespeed.net.iface.InterfaceTable;
 import io.wirespeed.net.iface.NetInterface;
@@ -44,6 +46,7 @@ public final class Pipeline {
     private final Ipv6Path v6;
     final IcmpErrors errors;
     final FragmentTable fragments;
+    private final PacketTap tap;
     private boolean masterHasWork;
     private long txPackets; // written by the owner only (opaque), read by the control plane
 
@@ -81,6 +84,7 @@ public final class Pipeline {
         this.errors = new IcmpErrors(this);
         this.fragments = new FragmentTable(cache, counters, REASSEMBLY_DATAGRAMS, REASSEMBLY_BUFFERS, REASSEMBLY_TIMEOUT_NANOS,
                 System.nanoTime());
+        this.tap = new PacketTap(cache, counters, ports, txQueue);
         this.v4 = new Ipv4Path(this);
         this.v6 = new Ipv6Path(this);
         this.ifs = stack.interfaces();
@@ -93,9 +97,13 @@ public final class Pipeline {
         if (hook != null) {
             hook.beginBurst(now);
         }
+        CaptureSet capture = tap.active(); // null unless a capture or sampling rule runs
         for (int i = 0; i < rx.count; i++) {
             int b = rx.bufs[i];
             pool.setInPort(b, port);
+            if (capture != null) {
+                tap.rx(capture, b, port, now);
+            }
             input(b, port);
         }
         rx.clear();
@@ -322,6 +330,10 @@ public final class Pipeline {
     }
 
     private void transmit(int port) {
+        CaptureSet capture = tap.active();
+        if (capture != null) {
+            tap.tx(capture, tx[port], port, System.nanoTime());
+        }
         int sent = ports[port].txBurst(txQueue, tx[port], cache);
         TX_PACKETS.setOpaque(this, (long) TX_PACKETS.getOpaque(this) + sent);
     }
@@ -333,6 +345,7 @@ public final class Pipeline {
                 transmit(p);
             }
         }
+        tap.flushMirrors();
         if (masterHasWork) {
             masterHasWork = false;
             wakeMaster.run();
@@ -343,6 +356,9 @@ public final class Pipeline {
     }
 
     public Counters counters() { return counters; }
+
+    /** This worker's capture point (wsctl capture, sampling): publish a set on it to start capturing. */
+    public PacketTap tap() { return tap; }
 
     /** Packets the ports accepted for transmission from this worker. */
     public long txPackets() { return (long) TX_PACKETS.getOpaque(this); }
