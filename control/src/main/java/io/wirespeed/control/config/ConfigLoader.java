@@ -1,5 +1,6 @@
 package io.wirespeed.control.config;
 
+import io.wirespeed.lb.path.LocalPortRange;
 import io.wirespeed.lb.service.VipPortPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -191,7 +192,7 @@ public final class ConfigLoader {
             return LbConfig.DEFAULTS;
         }
         YamlMapping lb = field.get().mapping("the load balancer settings",
-                List.of("connections", "expire_on_remove", "vip_port_without_service"));
+                List.of("connections", "expire_on_remove", "vip_port_without_service", "local_ports"));
         int connections = (int) lb.integer("connections", 1, LbConfig.MAX_CONNECTIONS, LbConfig.DEFAULT_CONNECTIONS);
         boolean expire = lb.bool("expire_on_remove", LbConfig.DEFAULTS.expireOnRemove());
         VipPortPolicy vipPorts = LbConfig.DEFAULTS.vipPortWithoutService();
@@ -205,7 +206,17 @@ public final class ConfigLoader {
                 throw f.error("unknown value '" + YamlField.shorten(value) + "' (expected one of: drop, reject)");
             }
         }
-        return new LbConfig(connections, expire, vipPorts);
+        LocalPortRange localPorts = LocalPortRange.DEFAULT;
+        Optional<YamlField> portsField = lb.optional("local_ports");
+        if (portsField.isPresent()) {
+            YamlField f = portsField.get();
+            try {
+                localPorts = LocalPortRange.parse(f.string("a port range FIRST-LAST"));
+            } catch (IllegalArgumentException e) {
+                throw f.error(e.getMessage());
+            }
+        }
+        return new LbConfig(connections, expire, vipPorts, localPorts);
     }
 
     private static ControlConfig control(Optional<YamlField> field) throws ConfigException {

@@ -161,7 +161,7 @@ public final class DataPlane implements AutoCloseable {
             caches[w] = pool.newCache(WORKER_CACHE);
             pipelines[w] = new Pipeline(stack, caches[w], new Counters(ports.length), w, toMaster[w], fromMaster[w], master::wakeup);
             lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
-                    to -> workers[to].waiter().wakeup());
+                    to -> workers[to].waiter().wakeup(), config.lb().localPorts());
             opened.add(lbPaths[w]);
             pipelines[w].hook(lbPaths[w]);
             RouterWorker body = new RouterWorker(pipelines[w], caches[w], ports, assignment[w]);

@@ -390,6 +390,10 @@ class ConfigLoaderTest {
         assertError(ports + "lb:\n  vip_port_without_service: [drop]\n", 3, "lb.vip_port_without_service", "drop or reject");
         assertError(ports + "lb:\n  vip_ports: reject\n", 3, "lb.vip_ports", "unknown field 'vip_ports'");
         assertError(ports + "lb:\n  connections: 0\n", 3, "lb.connections", "out of range");
+        assertEquals(new io.wirespeed.lb.path.LocalPortRange(40000, 40999),
+                ConfigLoader.parse(ports + "lb: {local_ports: 40000-40999}\n", "t.yaml").lb().localPorts());
+        assertError(ports + "lb:\n  local_ports: 40999-40000\n", 3, "lb.local_ports", "not within 1-65535, low to high");
+        assertError(ports + "lb:\n  local_ports: all\n", 3, "lb.local_ports", "is not FIRST-LAST");
     }
 
     private static String port(String extraLine) {

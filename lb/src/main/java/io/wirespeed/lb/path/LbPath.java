@@ -61,6 +61,12 @@ public final class LbPath implements PacketHook, AutoCloseable {
      */
     public LbPath(int worker, int workers, Pipeline pipeline, Supplier<LbSnapshot> snapshots, int connections,
                   HandoffRings handoff, IntConsumer wakeWorker) {
+        this(worker, workers, pipeline, snapshots, connections, handoff, wakeWorker, LocalPortRange.DEFAULT);
+    }
+
+    /** @param localPorts the source ports full NAT and SNAT hand out on each local address */
+    public LbPath(int worker, int workers, Pipeline pipeline, Supplier<LbSnapshot> snapshots, int connections,
+                  HandoffRings handoff, IntConsumer wakeWorker, LocalPortRange localPorts) {
         if (workers > 1 && (handoff == null || handoff.workers() != workers || wakeWorker == null)) {
             throw new IllegalArgumentException(workers + " workers need hand-off rings for " + workers + " and a wakeup");
         }
@@ -76,7 +82,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.now = System.nanoTime();
         LbSnapshot first = snapshots.get();
         this.conns = new ConnTable(connections, first.timeouts(), this::expired, now);
-        this.services = new WorkerServices(worker, workers);
+        this.services = new WorkerServices(worker, workers, localPorts);
         this.services.update(first);
         this.fullNatTcp = new FullNatTcp(this, new InitialSequenceNumbers());
         this.snat = new SourceNat(this);

@@ -3,23 +3,25 @@ package io.wirespeed.lb.path;
 import io.wirespeed.lb.service.IpAddress;
 
 /**
- * One worker's share of the source ports of one full-NAT local address: the ports {@code p} in
- * 1024..65535 with {@code p % workers == worker}, so the destination port of a server's reply names
+ * One worker's share of the source ports of one full-NAT local address: the ports {@code p} of the
+ * configured {@link LocalPortRange} (1024..65535 by default) with {@code p % workers == worker}, so the destination port of a server's reply names
  * the worker that owns the connection. Handed out oldest-freed first (a FIFO ring, not a stack): a
  * port goes back into use as late as possible, which keeps it clear of the server's TIME_WAIT.
  */
 final class LocalPorts {
-    static final int FIRST_PORT = 1024;
-
     final IpAddress address;
     private final int[] ring;
     private int head;
     private int count;
 
     LocalPorts(IpAddress address, int worker, int workers) {
+        this(address, worker, workers, LocalPortRange.DEFAULT);
+    }
+
+    LocalPorts(IpAddress address, int worker, int workers, LocalPortRange range) {
         this.address = address;
-        int first = FIRST_PORT + Math.floorMod(worker - FIRST_PORT, workers);
-        int n = (65535 - first) / workers + 1;
+        int first = range.first() + Math.floorMod(worker - range.first(), workers);
+        int n = range.share(worker, workers);
         ring = new int[n];
         for (int i = 0; i < n; i++) {
             ring[i] = first + i * workers;

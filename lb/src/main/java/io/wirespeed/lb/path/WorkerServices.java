@@ -37,7 +37,14 @@ final class WorkerServices {
     /** The IPv4 SNAT match services, tried for packets that are no VIP's and no connection's. */
     SnatMatches snatMatches = new SnatMatches(List.of());
 
+    private final LocalPortRange portRange;
+
     WorkerServices(int worker, int workers) {
+        this(worker, workers, LocalPortRange.DEFAULT);
+    }
+
+    WorkerServices(int worker, int workers, LocalPortRange portRange) {
+        this.portRange = portRange;
         this.worker = worker;
         this.workers = workers;
         this.destinations = new Destinations(worker);
@@ -109,7 +116,7 @@ final class WorkerServices {
             return i;
         }
         int index = pools.size();
-        pools.add(new LocalPorts(addr, worker, workers));
+        pools.add(new LocalPorts(addr, worker, workers, portRange));
         poolIndex.put(addr, index);
         poolArray = pools.toArray(LocalPorts[]::new);
         return index;

@@ -87,7 +87,7 @@ class SnatTest {
         byte[] syn = fromInside().ipv4(RS1, C1).df().id(7).tcp(INSIDE_PORT, 80, Tcp.SYN, 1000, 0).window(64240).build();
         byte[] out = fx.forward(1, syn, 0);
         int port = srcPort(out);
-        assertTrue(port >= LocalPorts.FIRST_PORT, "source port " + port + " from the SNAT address's pool");
+        assertTrue(port >= LocalPortRange.DEFAULT.first(), "source port " + port + " from the SNAT address's pool");
         assertFrame(toOutside().ipv4(PORT0_IP, C1).df().id(7).ttl(63).tcp(port, 80, Tcp.SYN, 1000, 0).window(64240).build(),
                 out, "SYN from the SNAT address");
 
