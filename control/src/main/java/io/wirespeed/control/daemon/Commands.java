@@ -10,5 +10,6 @@ public final class Commands {
         new IpCommands(dp).register(registry);
         new StatsCommands(dp).register(registry);
         new LbCommands(dp.lbServices(), new ConnectionLister(dp.workers(), dp.lbPaths())).register(registry);
+        new ProtectCommands(dp.lbProtect(), dp.lbServices(), dp.lbPaths()).register(registry);
     }
 }

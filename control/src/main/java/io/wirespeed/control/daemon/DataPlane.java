@@ -64,6 +64,7 @@ public final class DataPlane implements AutoCloseable {
     private int[][][] assignment;
     private ServiceTable lbServices;
     private LbPath[] lbPaths;
+    private io.wirespeed.lb.protect.ProtectTable lbProtect;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
@@ -87,6 +88,7 @@ public final class DataPlane implements AutoCloseable {
         checkCores(cores);
         lbServices = new ServiceTable(cores.size(), config.lb().expireOnRemove());
         lbServices.vipPortPolicy(config.lb().vipPortWithoutService());
+        lbProtect = new io.wirespeed.lb.protect.ProtectTable(cores.size());
         addServices(config.services(), lbServices);
         PoolConfig pc = config.pool();
         PoolBacking.Request req = switch (pc.hugepages()) {
@@ -159,6 +161,7 @@ public final class DataPlane implements AutoCloseable {
             pipelines[w] = new Pipeline(stack, caches[w], new Counters(), w, toMaster[w], fromMaster[w], master::wakeup);
             lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
                     to -> workers[to].waiter().wakeup());
+            lbPaths[w].protection(lbProtect::current);
             opened.add(lbPaths[w]);
             pipelines[w].hook(lbPaths[w]);
             RouterWorker body = new RouterWorker(pipelines[w], caches[w], ports, assignment[w]);
@@ -283,6 +286,8 @@ public final class DataPlane implements AutoCloseable {
     public NetControl control() { return control; }
     /** Virtual services and real servers (`wsctl lb`, config {@code services:}); the data path reads its snapshots. */
     public ServiceTable lbServices() { return lbServices; }
+    /** Black/white lists, ipsets and rate limits of the load balancer. */
+    public io.wirespeed.lb.protect.ProtectTable lbProtect() { return lbProtect; }
     public NetStack stack() { return stack; }
     public Master master() { return master; }
     public PacketPool pool() { return pool; }
