@@ -18,13 +18,14 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
     static final String SOCKET_ENV = "WIRESPEED_SOCKET";
     static final String USAGE = """
             Usage: wsctl [OPTIONS] OBJECT COMMAND
-            where  OBJECT := { ip | lb | capture | sample | stats | worker | pool | help }
+            where  OBJECT := { ip | lb | ipset | capture | sample | stats | worker | pool | help }
                    OPTIONS := { -s SOCKET | -j | -h }
                    -s SOCKET  control socket of the daemon (default: $WIRESPEED_SOCKET or %s)
                    -j         print the daemon's reply as JSON
             Commands:
                    wsctl ip [-4|-6] { link | address | route | neigh } ...   (wsctl ip help)
                    wsctl lb IPVSADM-OPTIONS                                 (wsctl lb -h)
+                   wsctl ipset { create | add | del | flush | destroy | list } ...  (wsctl ipset help)
                    wsctl capture PORT [FILTER] -w FILE [-c N] | list | stop ID (wsctl capture help)
                    wsctl sample add ... | list | del ID                     (wsctl sample help)
                    wsctl stats [drops [worker|port|service]]
@@ -66,6 +67,7 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
             case "ip" -> ip(t, options);
             case "lb" -> lb(t);
             case "capture", "sample" -> new Parsed.Capture(object, rest(t));
+            case "ipset" -> IpsetCommandParser.parse(t);
             case "stats" -> stats(t);
             case "worker" -> single(t, "stats", "worker.stats", WORKER_USAGE);
             case "pool" -> t.hasNext() ? help(t, POOL_USAGE) : call("pool");
@@ -110,10 +112,13 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
     }
 
     /** {@code lb ...}: the rest of the line is ipvsadm's, parsed by {@link LbCommandParser}. */
-    private static Parsed lb(Tokens t) {
+    private static Parsed lb(Tokens t) throws CliException {
         java.util.List<String> rest = new java.util.ArrayList<>();
         while (t.hasNext()) {
             rest.add(t.next());
+        }
+        if (LbProtectParser.handles(rest)) {
+            return LbProtectParser.parse(rest); // black/white lists and limits: DPVS's additions to ipvsadm
         }
         return new Parsed.Lb(rest);
     }

@@ -12,5 +12,6 @@ public final class Commands {
         new StatsCommands(dp).register(registry);
         new LbCommands(dp.lbServices(), new ConnectionLister(dp.workers(), dp.lbPaths())).register(registry);
         new CaptureCommands(dp.captures(), java.util.Arrays.stream(dp.ports()).map(p -> p.name()).toList()).register(registry);
+        new ProtectCommands(dp.lbProtect(), dp.lbServices(), dp.lbPaths()).register(registry);
     }
 }

@@ -67,6 +67,7 @@ public final class DataPlane implements AutoCloseable {
     private ServiceTable lbServices;
     private LbPath[] lbPaths;
     private CaptureManager captures;
+    private io.wirespeed.lb.protect.ProtectTable lbProtect;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
@@ -90,6 +91,7 @@ public final class DataPlane implements AutoCloseable {
         checkCores(cores);
         lbServices = new ServiceTable(cores.size(), config.lb().expireOnRemove());
         lbServices.vipPortPolicy(config.lb().vipPortWithoutService());
+        lbProtect = new io.wirespeed.lb.protect.ProtectTable(cores.size());
         addServices(config.services(), lbServices);
         PoolConfig pc = config.pool();
         PoolBacking.Request req = switch (pc.hugepages()) {
@@ -162,6 +164,7 @@ public final class DataPlane implements AutoCloseable {
             pipelines[w] = new Pipeline(stack, caches[w], new Counters(ports.length), w, toMaster[w], fromMaster[w], master::wakeup);
             lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
                     to -> workers[to].waiter().wakeup(), config.lb().localPorts());
+            lbPaths[w].protection(lbProtect::current);
             opened.add(lbPaths[w]);
             pipelines[w].hook(lbPaths[w]);
             RouterWorker body = new RouterWorker(pipelines[w], caches[w], ports, assignment[w]);
@@ -288,6 +291,8 @@ public final class DataPlane implements AutoCloseable {
     public NetControl control() { return control; }
     /** Virtual services and real servers (`wsctl lb`, config {@code services:}); the data path reads its snapshots. */
     public ServiceTable lbServices() { return lbServices; }
+    /** Black/white lists, ipsets and rate limits of the load balancer. */
+    public io.wirespeed.lb.protect.ProtectTable lbProtect() { return lbProtect; }
     public NetStack stack() { return stack; }
     public Master master() { return master; }
     public PacketPool pool() { return pool; }

@@ -1,6 +1,7 @@
 package io.wirespeed.lb.path;
 
 import io.wirespeed.core.pool.PacketPool;
+import io.wirespeed.core.stats.DropReason;
 import io.wirespeed.lb.conn.ConnFlags;
 import io.wirespeed.lb.conn.ConnTable;
 import io.wirespeed.lb.sched.Scheduler;
@@ -64,6 +65,11 @@ final class Ipv4Balancer {
         int dport = Udp.dstPort(m, l4);
         int ref = conns.lookup(lb.key.setV4(proto, (int) src, sport, (int) dst, dport));
         if (ref >= 0 && !lb.reusedPort(ref, proto, l4)) {
+            DropReason limited = ConnTable.direction(ref) == ConnTable.ORIGINAL
+                    ? lb.guard.established(proto, false, 0, src, 0, dst, dport, total, lb.now) : null;
+            if (limited != null) {
+                return drop(b, limited);
+            }
             established(b, h, l4, proto, total, in, ref);
             return true;
         }
@@ -74,6 +80,10 @@ final class Ipv4Balancer {
                 if (owner != lb.worker) {
                     return lb.handOff(b, owner, in);
                 }
+            }
+            DropReason refused = lb.guard.admit(s, proto, Tcp.flags(m, l4), false, 0, src, dport, total, lb.now);
+            if (refused != null) {
+                return drop(b, refused);
             }
             schedule(b, h, l4, l4Len, proto, total, in, services.services[s]);
             return true;

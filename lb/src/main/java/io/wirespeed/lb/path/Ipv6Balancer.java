@@ -81,6 +81,11 @@ final class Ipv6Balancer {
         int dport = Udp.dstPort(m, l4);
         int ref = conns.lookup(lb.key.setV6(proto, sHi, sLo, sport, dHi, dLo, dport));
         if (ref >= 0 && !lb.reusedPort(ref, proto, l4)) {
+            DropReason limited = ConnTable.direction(ref) == ConnTable.ORIGINAL
+                    ? lb.guard.established(proto, true, sHi, sLo, dHi, dLo, dport, l3Len, lb.now) : null;
+            if (limited != null) {
+                return drop(b, limited);
+            }
             established(b, h, l4, l4Len, proto, l3Len, in, ref);
             return true;
         }
@@ -91,6 +96,10 @@ final class Ipv6Balancer {
                 if (owner != lb.worker) {
                     return lb.handOff(b, owner, in);
                 }
+            }
+            DropReason refused = lb.guard.admit(s, proto, Tcp.flags(m, l4), true, sHi, sLo, dport, l3Len, lb.now);
+            if (refused != null) {
+                return drop(b, refused);
             }
             schedule(b, h, l4, l4Len, proto, l3Len, in, services.services[s]);
             return true;

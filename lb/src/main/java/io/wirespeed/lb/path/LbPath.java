@@ -53,6 +53,8 @@ public final class LbPath implements PacketHook, AutoCloseable {
     final Persistence persistence;
     final VipPortReject vipPortReject;
     final VipFragments fragments;
+    /** Black/white lists and rate limits ({@link #protection}); checks nothing until rules exist. */
+    final io.wirespeed.lb.protect.Guard guard;
     long now;
 
     /**
@@ -71,6 +73,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
             throw new IllegalArgumentException(workers + " workers need hand-off rings for " + workers + " and a wakeup");
         }
         this.worker = worker;
+        this.guard = new io.wirespeed.lb.protect.Guard(worker, io.wirespeed.lb.protect.Guard.DEFAULT_SOURCES);
         this.workers = workers;
         this.pipeline = pipeline;
         this.pool = pipeline.pool();
@@ -103,6 +106,17 @@ public final class LbPath implements PacketHook, AutoCloseable {
         if (services.update(s) && s.timeouts() != conns.timeouts()) {
             conns.timeouts(s.timeouts());
         }
+        guard.update(services.snapshot, services.vips, nowNanos);
+    }
+
+    /** Takes black/white lists and rate limits from {@code rules} (a ProtectTable's current snapshot). */
+    public void protection(Supplier<io.wirespeed.lb.protect.ProtectSnapshot> rules) {
+        guard.source(rules);
+    }
+
+    /** This worker's per-source rate-limit state: sources tracked now and entries recycled (read racily). */
+    public long[] protectionSources() {
+        return new long[] {guard.sourcesTracked(), guard.sourcesEvicted(), guard.sourceCapacity()};
     }
 
     @Override

@@ -1,0 +1,138 @@
+package io.wirespeed.control.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wirespeed.control.lab.CommandResult;
+import io.wirespeed.control.lab.DaemonProcess;
+import io.wirespeed.control.lab.Lab;
+import io.wirespeed.control.lab.RealServers;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Black/white lists and a per-source connection limit end to end: c1 speaks from two addresses
+ * (198.18.0.2 and 198.18.0.3, curl --interface), one listed or limited, the other not; the proof is
+ * which curls are answered, the drop counters and the per-rule counters {@code wsctl} shows.
+ */
+class LbProtectIT {
+    private static final String A = "198.18.0.2";
+    private static final String B = "198.18.0.3";
+    private static final String VIP = "198.18.0.100";
+    private static final String URL = "http://" + VIP + "/";
+
+    static Lab lab;
+    static DaemonProcess daemon;
+    static WsctlCli cli;
+    static RealServers servers;
+
+    @BeforeAll
+    static void startLab() throws IOException {
+        Lab.requireRootAndNetns();
+        lab = Lab.up();
+        Path socket = Path.of("/run/wirespeed/it-" + lab.prefix() + ".sock");
+        daemon = DaemonProcess.start(lab.lb(), RouterScenarios.writeConfig(lab, socket, "afpacket", 1), socket);
+        cli = new WsctlCli(socket);
+        cli.ok("ip", "addr", "add", VIP + "/32", "dev", "port0");
+        lab.execOk(lab.c1(), "ip", "addr", "add", B + "/24", "dev", "eth0");
+        servers = RealServers.start(lab);
+    }
+
+    @AfterAll
+    static void stopLab() {
+        try {
+            if (servers != null) servers.close();
+        } finally {
+            try {
+                if (daemon != null) daemon.close();
+            } finally {
+                if (lab != null) lab.close();
+            }
+        }
+    }
+
+    @BeforeEach
+    void service() {
+        cli.ok("lb", "-A", "-t", VIP + ":80", "-s", "rr");
+        cli.ok("lb", "-a", "-t", VIP + ":80", "-r", "198.19.0.11:80", "-m");
+        cli.ok("lb", "-a", "-t", VIP + ":80", "-r", "198.19.0.12:80", "-m");
+    }
+
+    @AfterEach
+    void clear() {
+        cli.run("lb", "--del-blklst", "-t", VIP + ":80", "-k", A);
+        cli.run("lb", "--del-whtlst", "-t", VIP + ":80", "-k", "ipset:friends");
+        cli.run("lb", "--del-limit", "-t", VIP + ":80");
+        cli.run("ipset", "destroy", "friends");
+        cli.ok("lb", "-C");
+    }
+
+    /** One request from {@code from} that waits at most 2 s: true if answered. */
+    private static boolean served(String from) {
+        CommandResult r = lab.exec(lab.c1(), "curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2",
+                "--interface", from, URL);
+        return r.ok() && r.stdout().trim().equals("200");
+    }
+
+    private static long dropCount(String reason) {
+        for (String line : cli.ok("stats", "drops").split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && f[0].equals(reason)) {
+                return Long.parseLong(f[2]);
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void aBlacklistedClientGetsNothingAndTheOtherIsServed() {
+        assertTrue(served(A), "before the list");
+        long before = dropCount("source_blacklisted");
+        cli.ok("lb", "--add-blklst", "-t", VIP + ":80", "-k", A);
+        assertFalse(served(A), "blacklisted: the curl times out");
+        assertTrue(served(B), "the other address is served");
+        assertTrue(dropCount("source_blacklisted") > before, "counted as a drop by reason");
+        String rules = cli.ok("lb", "--get-blklst", "-t", VIP + ":80");
+        assertTrue(rules.matches("(?s).*blacklist " + A.replace(".", "\\.") + "  dropped [1-9].*"), rules);
+    }
+
+    @Test
+    void aWhitelistServesOnlyItsClients() {
+        cli.ok("ipset", "create", "friends", "hash:ip");
+        cli.ok("ipset", "add", "friends", A);
+        cli.ok("lb", "--add-whtlst", "-t", VIP + ":80", "-k", "ipset:friends");
+        assertTrue(served(A), "on the whitelist (through the ipset)");
+        assertFalse(served(B), "not on it");
+        assertTrue(dropCount("source_not_whitelisted") > 0);
+        String rules = cli.ok("lb", "--get-whtlst", "-t", VIP + ":80");
+        assertTrue(rules.contains("whitelist ipset:friends  admitted ") && rules.contains("not whitelisted, dropped "), rules);
+        assertTrue(cli.ok("ipset", "list", "friends").contains("Members:\n" + A + "\n"));
+    }
+
+    @Test
+    void aPerSourceConnectionLimitCapsOneClientWhileTheOtherIsServed() {
+        cli.ok("lb", "--limit", "-t", VIP + ":80", "--src-cps", "10");
+        int attempts = 60;
+        // all at once, each allowed 0.5 s to connect: a refused SYN's retransmission (1 s later) comes too late
+        CommandResult burst = lab.exec(lab.c1(), "sh", "-c", "seq " + attempts + " | xargs -P " + attempts
+                + " -I{} curl -s -o /dev/null -w '%{http_code}\\n' --connect-timeout 0.5 --max-time 3 --interface " + A + " " + URL
+                + "; true");
+        long answered = burst.stdout().lines().filter(l -> l.equals("200")).count();
+        long refused = attempts - answered;
+        assertTrue(answered >= 10 && refused > 0, answered + " of " + attempts + " answered under 10/s");
+        for (int i = 0; i < 8; i++) {
+            assertTrue(served(B), "the other client's request " + i + " is answered");
+        }
+        String limit = cli.ok("lb", "--get-limit", "-t", VIP + ":80");
+        assertTrue(limit.contains("--src-cps 10"), limit);
+        long counted = Long.parseLong(limit.replaceAll("(?s).*src-cps dropped (\\d+).*", "$1"));
+        assertTrue(counted >= refused, counted + " SYNs counted by the rule for " + refused + " refused connections");
+        assertEquals(counted, dropCount("source_new_connections_per_second"), "the rule's count is the reason's");
+    }
+}
