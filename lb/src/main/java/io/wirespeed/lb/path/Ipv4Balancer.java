@@ -57,7 +57,7 @@ final class Ipv4Balancer {
         long l4 = h + hl;
         int l4Len = total - hl;
         if (l4Len < Udp.LEN || proto == Ipv4.PROTO_TCP && (l4Len < Tcp.MIN_LEN || Tcp.dataOffset(m, l4) < Tcp.MIN_LEN
-                || Tcp.dataOffset(m, l4) > l4Len)) {
+                || Tcp.dataOffset(m, l4) > l4Len) || proto == Ipv4.PROTO_UDP && !Ipv4.isFragment(m, h) && !Udp.lengthFits(m, l4, l4Len)) {
             return vips.isVip(false, 0, dst) && drop(b, LbDrops.BAD_L4);
         }
         long src = Ipv4.src(m, h) & 0xFFFF_FFFFL;

@@ -49,6 +49,7 @@ final class Ipv6Balancer {
         VipIndex vips = services.vips;
         int proto = Ipv6.nextHeader(m, h);
         long l4 = h + Ipv6.LEN;
+        boolean fragment = false;
         if (proto == Ipv4.PROTO_ICMPV6) {
             return icmp.relay(b, h, l3Len, in, owned);
         }
@@ -66,13 +67,14 @@ final class Ipv6Balancer {
             }
             proto = chain.protocol();
             l4 = chain.l4Offset();
+            fragment = chain.fragHeaderOffset() >= 0;
             if (proto != Ipv4.PROTO_TCP && proto != Ipv4.PROTO_UDP) {
                 return false;
             }
         }
         int l4Len = (int) (h + l3Len - l4);
         if (l4Len < Udp.LEN || proto == Ipv4.PROTO_TCP && (l4Len < Tcp.MIN_LEN || Tcp.dataOffset(m, l4) < Tcp.MIN_LEN
-                || Tcp.dataOffset(m, l4) > l4Len)) {
+                || Tcp.dataOffset(m, l4) > l4Len) || proto == Ipv4.PROTO_UDP && !fragment && !Udp.lengthFits(m, l4, l4Len)) {
             return vips.isVip(true, dHi, dLo) && drop(b, LbDrops.BAD_L4);
         }
         long sHi = Ipv6.srcHi(m, h);

@@ -101,6 +101,29 @@ class LbDropsTest {
                 "7 bytes of UDP header");
     }
 
+    /** A UDP length field longer than the datagram (or shorter than its header) is malformed: not scheduled, not forwarded. */
+    @Test
+    void udpLengthThatDoesNotFitTheDatagram() throws Exception {
+        fx = new LbFixture(16, true);
+        fx.server(fx.service(Protocol.UDP, v4(VIP), 53, "rr"), v4(RS1), 53, ForwardMethod.NAT, 1);
+        fx.server(fx.service(Protocol.UDP, v6(VIP6), 53, "rr"), v6(RS1_V6), 53, ForwardMethod.NAT, 1);
+        int v4Length = 14 + 20 + 4;
+        int v6Length = 14 + 40 + 4;
+        for (int length : new int[] {400, 14, 7, 0}) { // the datagrams carry 5 bytes: 13 in all
+            byte[] v4 = fromClient().ipv4(C1, VIP).udp(CLIENT_PORT, 53).payload(new byte[5]).build();
+            v4[v4Length] = (byte) (length >>> 8);
+            v4[v4Length + 1] = (byte) length;
+            expectDrop(0, v4, LbDrops.BAD_L4, "IPv4, UDP length " + length + " of 13");
+            byte[] v6 = fromClient().ipv6(C1_V6, VIP6).udp(CLIENT_PORT, 53).payload(new byte[5]).build();
+            v6[v6Length] = (byte) (length >>> 8);
+            v6[v6Length + 1] = (byte) length;
+            expectDrop(0, v6, LbDrops.BAD_L4, "IPv6, UDP length " + length + " of 13");
+        }
+        assertEquals(0, fx.lb.connectionCount(), "no connection made");
+        byte[] whole = fromClient().ipv4(C1, VIP).udp(CLIENT_PORT, 53).payload(new byte[5]).build();
+        assertEquals(RS1, dst4(fx.forward(0, whole, 1)), "a datagram whose length fits is balanced");
+    }
+
     @Test
     void noAvailableServerAnswersPortUnreachable() throws Exception {
         ServiceKey key = natService(16, true, 0);

@@ -9,6 +9,7 @@ import io.wirespeed.net.proto.Checksum;
 import io.wirespeed.net.proto.Ethernet;
 import io.wirespeed.net.proto.Icmp;
 import io.wirespeed.net.proto.Ipv4;
+import io.wirespeed.net.proto.Ipv4Options;
 import io.wirespeed.net.route.NextHop;
 import java.lang.foreign.MemorySegment;
 
@@ -53,6 +54,10 @@ final class Ipv4Path {
         }
         if (!Ipv4.checksumOk(m, h)) {
             p.drop(b, NetDrops.IP4_BAD_CHECKSUM);
+            return;
+        }
+        if (hl > Ipv4.MIN_LEN && !Ipv4Options.wellFormed(m, h + Ipv4.MIN_LEN, hl - Ipv4.MIN_LEN)) {
+            p.drop(b, NetDrops.IP4_BAD_OPTIONS);
             return;
         }
         pool.setLength(b, pool.l3Offset(b) + total); // drop Ethernet padding

@@ -24,6 +24,7 @@ public final class NetDrops {
     public static final DropReason IP4_BAD_IHL = DropReasons.register("ipv4", "bad_ihl");
     public static final DropReason IP4_BAD_LENGTH = DropReasons.register("ipv4", "bad_total_length");
     public static final DropReason IP4_BAD_CHECKSUM = DropReasons.register("ipv4", "bad_checksum");
+    public static final DropReason IP4_BAD_OPTIONS = DropReasons.register("ipv4", "bad_options");
     public static final DropReason IP4_MARTIAN_SRC = DropReasons.register("ipv4", "martian_source");
     public static final DropReason IP4_MULTICAST = DropReasons.register("ipv4", "multicast_not_routed");
     public static final DropReason IP4_TTL_EXCEEDED = DropReasons.register("ipv4", "ttl_exceeded");

@@ -110,6 +110,32 @@ class MalformedPacketTest {
     }
 
     @Test
+    void ipv4OptionsThatDoNotParseAreDroppedNotForwarded() {
+        byte[][] broken = {
+                {0x44, 0x30, 5, 0},       // timestamp claiming 48 bytes in a 4-byte option area
+                {0x07, 0x01, 0, 0},       // record route with a length below 2
+                {0x01, 0x01, 0x01, 0x07}, // an option type as the last byte: no room for its length
+                {(byte) 0x94, 0x00, 0, 0}, // router alert with length 0
+        };
+        for (byte[] options : broken) {
+            expectDrop(PacketBuilder.eth(C1_MAC, PORT_MAC[0]).ipv4(C1, C2).ipv4Options(options).udp(1, 2).build(),
+                    NetDrops.IP4_BAD_OPTIONS, "options " + Arrays.toString(options));
+        }
+        byte[][] fine = {
+                {1, 1, 1, 0},                 // NOPs and End of List
+                {(byte) 0x94, 0x04, 0, 0},    // router alert
+                {0x07, 0x07, 0x04, 0, 0, 0, 0, 0}, // record route, one slot, then End of List padding
+                {0, 0x30, 0x30, 0x30},        // End of List first: the rest is padding, whatever it holds
+        };
+        for (byte[] options : fine) {
+            fx.rx(0, PacketBuilder.eth(C1_MAC, PORT_MAC[0]).ipv4(C1, C2).ipv4Options(options).udp(1, 2).build());
+            fx.run();
+            assertEquals(1, fx.sent(2).size(), "options " + Arrays.toString(options) + " are forwarded");
+            fx.clearSent();
+        }
+    }
+
+    @Test
     void martianSourcesAndMulticast() {
         for (String src : List.of("0.0.0.1", "127.0.0.1", "224.0.0.5", "255.255.255.255")) {
             expectDrop(PacketBuilder.eth(C1_MAC, PORT_MAC[0]).ipv4(Ip4.parse(src), C2).udp(1, 2).build(), NetDrops.IP4_MARTIAN_SRC, src);
