@@ -59,6 +59,9 @@ public final class HealthChecker implements AutoCloseable {
      */
     public void set(ServiceKey service, HealthCheck check) throws LbException {
         call(() -> {
+            if (service.isMatch()) {
+                throw new LbException("a SNAT (match) service has no health check: its servers are the balancer's own addresses");
+            }
             if (table.current().find(service) == null) {
                 throw new LbException(LbException.NO_SUCH_SERVICE);
             }
