@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -125,8 +126,15 @@ public final class HealthChecker implements AutoCloseable {
 
     /** The table's listener: runs on the thread that changed the table, under its lock, so only hands over. */
     private void changed(LbSnapshot ignored) {
-        if (!owner.isShutdown()) {
-            owner.execute(this::reconcile);
+        hand(this::reconcile);
+    }
+
+    /** Queues work for the owner thread; after {@link #close()} there is nobody to do it, and nothing left to do. */
+    private void hand(Runnable work) {
+        try {
+            owner.execute(work);
+        } catch (RejectedExecutionException closed) {
+            // closing: the table no longer needs to follow the checks
         }
     }
 
@@ -193,7 +201,7 @@ public final class HealthChecker implements AutoCloseable {
         String service = name(m.target.service());
         if (down) {
             LOG.warning("event=health_down service=" + service + " server=" + m.target.server() + " reason=\""
-                    + m.health.lastError() + "\" failed_in_a_row=" + m.check.fall());
+                    + m.health.lastError().replace("\"", "\\\"") + "\" failed_in_a_row=" + m.check.fall());
         } else {
             LOG.info("event=health_up service=" + service + " server=" + m.target.server() + " passed_in_a_row="
                     + m.check.rise());
@@ -210,13 +218,18 @@ public final class HealthChecker implements AutoCloseable {
 
     /** Runs {@code task} on the owner thread and waits for it: commands see its refusal as theirs. */
     private <T> T call(OwnerTask<T> task) throws LbException {
-        Future<T> f = owner.submit(() -> {
-            try {
-                return task.run();
-            } catch (LbException e) {
-                throw new TaskRefused(e);
-            }
-        });
+        Future<T> f;
+        try {
+            f = owner.submit(() -> {
+                try {
+                    return task.run();
+                } catch (LbException e) {
+                    throw new TaskRefused(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("health checker is closed (daemon stopping)", e);
+        }
         try {
             return f.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -279,9 +292,9 @@ public final class HealthChecker implements AutoCloseable {
                     return; // stopped while probing: the outcome may be the interrupt's
                 }
                 ServerHealth.Transition t = health.record(o);
-                if (t != ServerHealth.Transition.NONE && !owner.isShutdown()) {
+                if (t != ServerHealth.Transition.NONE) {
                     boolean down = t == ServerHealth.Transition.DOWN;
-                    owner.execute(() -> apply(this, down));
+                    hand(() -> apply(this, down));
                 }
                 next += check.interval().toNanos();
                 long wait = next - System.nanoTime();
