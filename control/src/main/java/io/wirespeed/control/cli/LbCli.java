@@ -36,6 +36,7 @@ final class LbCli {
               wsctl lb --set tcp tcpfin udp
               wsctl lb --add-laddr|--del-laddr -z local-address -t|u service-address [-F ifname]
               wsctl lb --get-laddr -t|u service-address
+              wsctl lb --health-check -t|u service-address type=tcp|http|udp|icmp[,key=value...]|off
               wsctl lb -h
 
             Commands:
@@ -55,6 +56,10 @@ final class LbCli {
               --add-laddr                 add a local address to a full-NAT service
               --del-laddr                 delete a local address
               --get-laddr                 list the local addresses of a service
+              --health-check              set (or with off remove) the health check of a service:
+                                          port=N path=/ status=200 body=TEXT host=NAME (http),
+                                          send=TEXT expect=TEXT (udp), interval=2s timeout=1s
+                                          rise=2 fall=2; a failed server shows [down: reason]
               --help            -h        display this help message
 
             Options:

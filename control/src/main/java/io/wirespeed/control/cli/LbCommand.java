@@ -26,6 +26,8 @@ enum LbCommand {
     ADD_LADDR("add-laddr", '\0', List.of(SERVICE, LADDR), List.of(IFNAME)),
     DEL_LADDR("del-laddr", '\0', List.of(SERVICE, LADDR), List.of(IFNAME)),
     GET_LADDR("get-laddr", '\0', List.of(SERVICE), List.of(NUMERIC)),
+    /** Ours: {@code --health-check -t VIP:PORT type=http,...|off} sets or removes the service's health check. */
+    HEALTH_CHECK("health-check", '\0', List.of(SERVICE), List.of()),
     HELP("help", 'h', List.of(), List.of());
 
     final String label;

@@ -1,5 +1,6 @@
 package io.wirespeed.control.cli;
 
+import io.wirespeed.control.health.HealthCheck;
 import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.LbException;
@@ -186,7 +187,7 @@ final class LbCommandParser {
                         + "' command");
             }
         }
-        if (command != LbCommand.SET && !positional.isEmpty()) {
+        if (command != LbCommand.SET && command != LbCommand.HEALTH_CHECK && !positional.isEmpty()) {
             throw new LbCliException("unexpected argument " + positional.getFirst());
         }
         if (values.containsKey(LbOption.MATCH)
@@ -211,6 +212,7 @@ final class LbCommandParser {
             case ADD_LADDR, DEL_LADDR -> call(command == LbCommand.ADD_LADDR ? "lb.laddr.add" : "lb.laddr.del",
                     laddr(service(args)));
             case GET_LADDR -> call("lb.laddr.get", service(args));
+            case HEALTH_CHECK -> healthCheck(service(args));
             case LIST -> list(args);
         };
     }
@@ -343,6 +345,27 @@ final class LbCommandParser {
             args.put("dev", values.get(LbOption.IFNAME));
         }
         return args;
+    }
+
+    /** {@code --health-check SERVICE type=...,key=value...} or {@code ... off}; the check is read here so a typo never reaches the daemon. */
+    private LbRequest healthCheck(Map<String, Object> args) throws LbCliException {
+        if (args.containsKey("match")) {
+            throw new LbCliException("a SNAT (match) service has no health check");
+        }
+        if (positional.size() != 1) {
+            throw new LbCliException(positional.isEmpty() ? "--health-check needs a check (type=tcp|http|udp|icmp,...) or off"
+                    : "unexpected argument " + positional.get(1));
+        }
+        String spec = positional.getFirst();
+        if (spec.equals("off")) {
+            return call("lb.health.del", args);
+        }
+        try {
+            args.put("check", HealthCheck.parse(spec).toText());
+        } catch (IllegalArgumentException e) {
+            throw new LbCliException("illegal health check: " + e.getMessage());
+        }
+        return call("lb.health.set", args);
     }
 
     private Map<String, Object> timeouts(Map<String, Object> args) throws LbCliException {

@@ -1,5 +1,6 @@
 package io.wirespeed.control.cli;
 
+import io.wirespeed.control.health.HealthCheck;
 import io.wirespeed.lb.service.ClientAddressMode;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.IpAddress;
@@ -97,8 +98,40 @@ final class LbFormatter {
             } else {
                 out.append(String.format("  -> %-28s %-7s %-6d %-10d %-10d", dname, d.method.label, d.weight,
                         Reply.integer(ds, "activeconns", d.where), Reply.integer(ds, "inactconns", d.where)));
+                out.append(healthSuffix(d.raw, d.where));
             }
             out.append('\n');
+        }
+    }
+
+    /**
+     * After ipvsadm's columns, for a server a health check took out: {@code " [down: connect refused]"}.
+     * The weight column keeps the configured weight; new connections see 0 until the server is restored.
+     */
+    static String healthSuffix(Map<String, Object> server, String where) {
+        if (!server.containsKey("inhibited") || !Reply.bool(server, "inhibited", where)) {
+            return "";
+        }
+        String reason = "";
+        if (server.get("health") != null) {
+            reason = Reply.optString(Reply.object(server.get("health"), where + ".health"), "last_error", where + ".health")
+                    .orElse("");
+        }
+        return reason.isEmpty() ? " [down]" : " [down: " + reason + "]";
+    }
+
+    /** The service's health check as {@code --health-check} takes it, or null when it has none. */
+    static String healthCheck(Map<String, Object> s, String where) {
+        if (s.get("health_check") == null) {
+            return null;
+        }
+        Map<String, Object> fields = Reply.object(s.get("health_check"), where + ".health_check");
+        Map<String, String> text = new java.util.LinkedHashMap<>();
+        fields.forEach((k, v) -> text.put(k, String.valueOf(v)));
+        try {
+            return HealthCheck.of(text).toText();
+        } catch (IllegalArgumentException e) {
+            throw new MalformedReplyException(where + ".health_check: " + e.getMessage());
         }
     }
 
@@ -141,6 +174,10 @@ final class LbFormatter {
                     out.append(" -y ").append(d.lower);
                 }
                 out.append('\n');
+            }
+            String check = healthCheck(s, where);
+            if (check != null) {
+                out.append("--health-check ").append(svc).append(' ').append(check).append('\n');
             }
             List<Map<String, Object>> laddrs = Reply.list(Reply.values(s, "laddrs", where), where + ".laddrs");
             for (int j = 0; j < laddrs.size(); j++) {
@@ -247,7 +284,7 @@ final class LbFormatter {
     }
 
     private record Server(IpAddress addr, int port, ForwardMethod method, long weight, long upper, long lower,
-                          Map<String, Object> stats, String where) {}
+                          Map<String, Object> stats, String where, Map<String, Object> raw) {}
 
     private static List<Server> servers(Map<String, Object> s, String where, boolean nosort) {
         List<Map<String, Object>> list = Reply.list(Reply.values(s, "servers", where), where + ".servers");
@@ -263,7 +300,7 @@ final class LbFormatter {
             }
             out.add(new Server(address(d, "addr", at), (int) Reply.integer(d, "port", at), m, Reply.integer(d, "weight", at),
                     Reply.integer(d, "upper", at), Reply.integer(d, "lower", at),
-                    Reply.object(d.get("stats"), at + ".stats"), at));
+                    Reply.object(d.get("stats"), at + ".stats"), at, d));
         }
         if (!nosort) {
             out.sort(Comparator.comparing(Server::addr).thenComparingInt(Server::port));

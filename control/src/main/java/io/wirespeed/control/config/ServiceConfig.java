@@ -1,11 +1,13 @@
 package io.wirespeed.control.config;
 
+import io.wirespeed.control.health.HealthCheck;
 import io.wirespeed.lb.service.LbException;
 import io.wirespeed.lb.service.LocalAddress;
 import io.wirespeed.lb.service.RealServer;
 import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.lb.service.VirtualService;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One entry of {@code services:}: what {@code ipvsadm -A} (with DPVS's {@code --proxy-protocol}), its
@@ -13,14 +15,22 @@ import java.util.List;
  * and {@code wsctl lb} cannot disagree on what a service is.
  *
  * @param realServers with the port the table will use: DR and TUN servers carry the service port
+ * @param healthCheck {@code health_check:}, what {@code wsctl lb --health-check} sets; empty: not checked
  */
-public record ServiceConfig(VirtualService settings, List<RealServer> realServers, List<LocalAddress> localAddresses) {
+public record ServiceConfig(VirtualService settings, List<RealServer> realServers, List<LocalAddress> localAddresses,
+                            Optional<HealthCheck> healthCheck) {
     public ServiceConfig {
         if (settings == null) {
             throw new IllegalArgumentException("service settings are missing");
         }
         realServers = List.copyOf(realServers);
         localAddresses = List.copyOf(localAddresses);
+        healthCheck = healthCheck == null ? Optional.empty() : healthCheck;
+    }
+
+    /** A service without a health check. */
+    public ServiceConfig(VirtualService settings, List<RealServer> realServers, List<LocalAddress> localAddresses) {
+        this(settings, realServers, localAddresses, Optional.empty());
     }
 
     /**

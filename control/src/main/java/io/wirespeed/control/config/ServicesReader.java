@@ -1,5 +1,6 @@
 package io.wirespeed.control.config;
 
+import io.wirespeed.control.health.HealthCheck;
 import io.wirespeed.lb.sched.SchedulerFactory;
 import io.wirespeed.lb.sched.SchedulerOptions;
 import io.wirespeed.lb.service.AddressRange;
@@ -16,6 +17,7 @@ import io.wirespeed.lb.service.ServiceTable;
 import io.wirespeed.lb.service.VirtualService;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +32,7 @@ import java.util.Set;
  */
 final class ServicesReader {
     private static final List<String> SERVICE_KEYS = List.of("proto", "vip", "port", "match", "scheduler", "flags",
-            "persistent", "netmask", "client_address", "laddrs", "real_servers");
+            "persistent", "netmask", "client_address", "laddrs", "real_servers", "health_check");
     /** A SNAT service's match ({@code -H proto=P,src-range=..,dst-range=..,iif=..,oif=..}); proto is the service's. */
     private static final List<String> MATCH_KEYS = List.of("src_range", "dst_range", "iif", "oif");
     private static final List<String> SERVER_KEYS = List.of("addr", "port", "method", "weight", "upper", "lower");
@@ -61,9 +63,36 @@ final class ServicesReader {
                 throw m.optional("laddrs").get().error("a SNAT (match) service has no local addresses: its SNAT addresses "
                         + "are its real_servers (method snat)");
             }
-            services.add(new ServiceConfig(settings, realServers(m, settings.key()), localAddresses(m)));
+            services.add(new ServiceConfig(settings, realServers(m, settings.key()), localAddresses(m),
+                    healthCheck(m.optional("health_check"), settings.key())));
         }
         return services;
+    }
+
+    /**
+     * {@code health_check: {type: http, path: /, status: 200, interval: 1s, timeout: 500ms, rise: 2, fall: 2}}:
+     * the keys of {@code wsctl lb --health-check}, each value as written.
+     */
+    private static Optional<HealthCheck> healthCheck(Optional<YamlField> field, ServiceKey key) throws ConfigException {
+        if (field.isEmpty()) {
+            return Optional.empty();
+        }
+        if (key.isMatch()) {
+            throw field.get().error("a SNAT (match) service has no health check: its servers are the balancer's own addresses");
+        }
+        YamlMapping m = field.get().mapping("a health check", HealthCheck.KEYS);
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String k : HealthCheck.KEYS) {
+            Optional<YamlField> f = m.optional(k);
+            if (f.isPresent()) {
+                values.put(k, f.get().string(k));
+            }
+        }
+        try {
+            return Optional.of(HealthCheck.of(values));
+        } catch (IllegalArgumentException e) {
+            throw field.get().error(e.getMessage());
+        }
     }
 
     private VirtualService settings(YamlMapping m, Map<ServiceKey, YamlField> seen) throws ConfigException {

@@ -10,7 +10,8 @@ public final class Commands {
     public static void registerAll(CommandRegistry registry, DataPlane dp) {
         new IpCommands(dp).register(registry);
         new StatsCommands(dp).register(registry);
-        new LbCommands(dp.lbServices(), new ConnectionLister(dp.workers(), dp.lbPaths())).register(registry);
+        new LbCommands(dp.lbServices(), new ConnectionLister(dp.workers(), dp.lbPaths())).withHealth(dp.health()).register(registry);
+        new HealthCommands(dp.health()).register(registry);
         new CaptureCommands(dp.captures(), java.util.Arrays.stream(dp.ports()).map(p -> p.name()).toList()).register(registry);
         new ProtectCommands(dp.lbProtect(), dp.lbServices(), dp.lbPaths()).register(registry);
     }

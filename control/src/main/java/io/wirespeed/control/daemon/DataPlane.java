@@ -2,6 +2,7 @@ package io.wirespeed.control.daemon;
 
 import io.wirespeed.control.addr.Cidr;
 import io.wirespeed.control.capture.CaptureManager;
+import io.wirespeed.control.health.HealthChecker;
 import io.wirespeed.control.addr.IpAddresses;
 import io.wirespeed.control.config.NeighbourConfig;
 import io.wirespeed.control.config.PoolConfig;
@@ -65,6 +66,7 @@ public final class DataPlane implements AutoCloseable {
     private PoolCache masterCache;
     private int[][][] assignment;
     private ServiceTable lbServices;
+    private HealthChecker health;
     private LbPath[] lbPaths;
     private CaptureManager captures;
     private io.wirespeed.lb.protect.ProtectTable lbProtect;
@@ -184,7 +186,26 @@ public final class DataPlane implements AutoCloseable {
             w.start();
             opened.add(w::stop);
         }
+        startHealthChecks();
         LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Health checks start last: their probes leave through the exception path (the kernel's sockets, the
+     * TAP, the master, the port), which exists only now.
+     */
+    private void startHealthChecks() {
+        health = new HealthChecker(lbServices);
+        opened.add(health);
+        for (ServiceConfig s : config.services()) {
+            if (s.healthCheck().isPresent()) {
+                try {
+                    health.set(s.settings().key(), s.healthCheck().get());
+                } catch (LbException e) {
+                    throw new IllegalStateException("services: service " + s.settings().key() + ": health_check: " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /**
@@ -293,6 +314,9 @@ public final class DataPlane implements AutoCloseable {
     public ServiceTable lbServices() { return lbServices; }
     /** Black/white lists, ipsets and rate limits of the load balancer. */
     public io.wirespeed.lb.protect.ProtectTable lbProtect() { return lbProtect; }
+
+    /** The load balancer's health checks: run on the control plane, inhibit and restore real servers in {@link #lbServices()}. */
+    public HealthChecker health() { return health; }
     public NetStack stack() { return stack; }
     public Master master() { return master; }
     public PacketPool pool() { return pool; }

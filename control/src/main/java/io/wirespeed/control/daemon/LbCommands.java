@@ -3,6 +3,8 @@ package io.wirespeed.control.daemon;
 import io.wirespeed.control.api.Args;
 import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.CommandRegistry;
+import io.wirespeed.control.health.HealthChecker;
+import io.wirespeed.control.health.ServerHealth;
 import io.wirespeed.lb.conn.ConnState;
 import io.wirespeed.lb.conn.ConnTimeouts;
 import io.wirespeed.lb.service.ClientAddressMode;
@@ -37,6 +39,7 @@ public final class LbCommands {
 
     private final ServiceTable table;
     private final Supplier<List<Map<String, Object>>> connections;
+    private HealthChecker health;
 
     /**
      * @param connections what {@code -L -c} lists, one map per connection ({@code proto, expire, state,
@@ -49,6 +52,12 @@ public final class LbCommands {
 
     public LbCommands(ServiceTable table) {
         this(table, List::of);
+    }
+
+    /** Listings carry each service's health check and each checked server's health from now on. */
+    public LbCommands withHealth(HealthChecker health) {
+        this.health = health;
+        return this;
     }
 
     public void register(CommandRegistry r) {
@@ -119,7 +128,7 @@ public final class LbCommands {
     }
 
     /** A VIP service by {@code proto}, {@code vip} and {@code port}, or a SNAT service by {@code match} (the {@code -H} text). */
-    private static ServiceKey key(Map<String, Object> a) throws CommandException {
+    static ServiceKey key(Map<String, Object> a) throws CommandException {
         Optional<String> match = Args.optString(a, "match");
         if (match.isPresent()) {
             if (a.containsKey("proto") || a.containsKey("vip") || a.containsKey("port")) {
@@ -221,7 +230,7 @@ public final class LbCommands {
         return out;
     }
 
-    private static Map<String, Object> serviceMap(ServiceEntry e) {
+    private Map<String, Object> serviceMap(ServiceEntry e) {
         VirtualService s = e.service();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("proto", s.key().protocol().configName());
@@ -247,9 +256,17 @@ public final class LbCommands {
             d.put("upper", (long) r.upperThreshold());
             d.put("lower", (long) r.lowerThreshold());
             d.put("stats", counters(e.serverCounters().get(i)));
+            d.put("inhibited", e.inhibited(i));
+            ServerHealth h = health == null ? null : health.health(s.key(), r.key());
+            if (h != null) {
+                d.put("health", h.toMap());
+            }
             servers.add(d);
         }
         m.put("servers", servers);
+        if (health != null) {
+            health.check(s.key()).ifPresent(c -> m.put("health_check", new LinkedHashMap<String, Object>(c.fields())));
+        }
         List<Object> laddrs = new ArrayList<>();
         e.localAddresses().forEach(l -> laddrs.add(l.device() == null ? Map.of("addr", l.addr().toString())
                 : Map.of("addr", l.addr().toString(), "dev", l.device())));

@@ -98,6 +98,39 @@ public final class RealServers implements AutoCloseable {
                 "nginx of " + name + " listens", START_TIMEOUT);
     }
 
+    /**
+     * Stops NAME's nginx (as {@link #close()} does, SIGTERM then SIGKILL): its address stays, its ports
+     * are closed, so connections are refused, as when a web server dies on a live host.
+     */
+    public void stop(String name) {
+        known(IPV4, name);
+        requireOpen();
+        NamespaceProcess process = nginx.remove(name);
+        if (process == null) {
+            throw new IllegalStateException("nginx of " + name + " is not running");
+        }
+        int exit = process.stop(STOP_GRACE);
+        if (exit != 0) {
+            fail("nginx of " + name + " exited with " + exit + "; " + process.describe(dir.resolve(name).resolve("error.log")));
+        }
+    }
+
+    /** Starts NAME's nginx again after {@link #stop}; returns once it listens. Its logs go on where they were. */
+    public void restart(Lab lab, String name) {
+        known(IPV4, name);
+        requireOpen();
+        if (nginx.containsKey(name)) {
+            throw new IllegalStateException("nginx of " + name + " is running already");
+        }
+        try {
+            // the readiness line is looked for in the error log: only this start's may count
+            Files.write(dir.resolve(name).resolve("error.log"), new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot truncate " + name + "'s error.log: " + e.getMessage(), e);
+        }
+        startOne(lab, name);
+    }
+
     /** The real server's own IPv4 address: 198.19.0.11 for rs1, .12 for rs2. */
     public static String ipv4(String name) {
         return known(IPV4, name);

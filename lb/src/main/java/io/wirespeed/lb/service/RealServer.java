@@ -33,8 +33,11 @@ public record RealServer(IpAddress addr, int port, ForwardMethod method, int wei
         return addr.withPort(port);
     }
 
-    /** As the schedulers see it, at position {@code index} of the service's list. */
-    Destination destination(int index) {
-        return new Destination(index, weight, upperThreshold, lowerThreshold, key());
+    /**
+     * As the schedulers see it, at position {@code index} of the service's list. An inhibited server
+     * (a failed health check) is scheduled with weight 0 but keeps its configured weight for when it recovers.
+     */
+    Destination destination(int index, boolean inhibited) {
+        return new Destination(index, inhibited ? 0 : weight, upperThreshold, lowerThreshold, key());
     }
 }

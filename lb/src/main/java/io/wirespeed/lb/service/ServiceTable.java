@@ -6,9 +6,11 @@ import io.wirespeed.lb.sched.SchedulerFactory;
 import io.wirespeed.lb.sched.SchedulerOptions;
 import io.wirespeed.lb.sched.SchedulerPlan;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -146,11 +148,40 @@ public final class ServiceTable {
         }
         RealServer old = state.servers.remove(i);
         TrafficCounters oldCounters = state.serverCounters.remove(i);
+        boolean wasInhibited = state.inhibited.remove(old.key()); // a server added again starts healthy
         int at = i;
         rebuildOrUndo(state, () -> {
             state.servers.add(at, old);
             state.serverCounters.add(at, oldCounters);
+            if (wasInhibited) {
+                state.inhibited.add(old.key());
+            }
         });
+    }
+
+    /**
+     * Takes a real server out of scheduling (health check failed: weight 0 for new connections, its
+     * connections go on) or puts it back, keeping its configured weight. The server is named by
+     * {@link RealServer#key()}.
+     *
+     * @return whether anything changed (false when it already was in that state)
+     */
+    public synchronized boolean setInhibited(ServiceKey key, String serverKey, boolean inhibited) throws LbException {
+        ServiceState state = defined(key);
+        if (state.indexOf(serverKey) < 0) {
+            throw new LbException(LbException.NO_SUCH_DEST);
+        }
+        boolean changed = inhibited ? state.inhibited.add(serverKey) : state.inhibited.remove(serverKey);
+        if (changed) {
+            rebuildOrUndo(state, () -> {
+                if (inhibited) {
+                    state.inhibited.remove(serverKey);
+                } else {
+                    state.inhibited.add(serverKey);
+                }
+            });
+        }
+        return changed;
     }
 
     public synchronized void addLocalAddress(ServiceKey key, LocalAddress laddr) throws LbException {
@@ -311,6 +342,7 @@ public final class ServiceTable {
         final List<RealServer> servers = new ArrayList<>();
         final List<TrafficCounters> serverCounters = new ArrayList<>();
         final List<LocalAddress> laddrs = new ArrayList<>();
+        final Set<String> inhibited = new HashSet<>();
         ServiceEntry entry;
 
         ServiceState(VirtualService service, TrafficCounters counters) {
@@ -340,7 +372,8 @@ public final class ServiceTable {
         void rebuild() throws LbException {
             List<Destination> dests = new ArrayList<>(servers.size());
             for (int i = 0; i < servers.size(); i++) {
-                dests.add(servers.get(i).destination(i));
+                RealServer s = servers.get(i);
+                dests.add(s.destination(i, inhibited.contains(s.key())));
             }
             SchedulerPlan plan;
             try {
@@ -349,7 +382,7 @@ public final class ServiceTable {
             } catch (IllegalArgumentException e) {
                 throw new LbException(e.getMessage());
             }
-            entry = new ServiceEntry(service, servers, plan, laddrs, counters, serverCounters);
+            entry = new ServiceEntry(service, servers, plan, laddrs, counters, serverCounters, inhibited);
         }
 
         /** Rebuilds a state that was valid before (after an undo): cannot fail. */

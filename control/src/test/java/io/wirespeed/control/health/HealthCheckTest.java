@@ -1,0 +1,73 @@
+package io.wirespeed.control.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class HealthCheckTest {
+    private static String refused(String text) {
+        return assertThrows(IllegalArgumentException.class, () -> HealthCheck.parse(text)).getMessage();
+    }
+
+    @Test
+    void readsEveryKeyOfAnHttpCheck() {
+        HealthCheck c = HealthCheck.parse("type=http,path=/health,status=204,body=ok,host=www.example.com,port=8080,"
+                + "interval=1s,timeout=500ms,rise=3,fall=4");
+        assertEquals(CheckType.HTTP, c.type());
+        assertEquals("/health", c.path());
+        assertEquals(204, c.status());
+        assertEquals("ok", c.body());
+        assertEquals("www.example.com", c.host());
+        assertEquals(8080, c.port());
+        assertEquals(Duration.ofSeconds(1), c.interval());
+        assertEquals(Duration.ofMillis(500), c.timeout());
+        assertEquals(3, c.rise());
+        assertEquals(4, c.fall());
+    }
+
+    @Test
+    void defaultsAndTheTextRoundTrip() {
+        HealthCheck tcp = HealthCheck.parse("type=tcp");
+        assertEquals(HealthCheck.of(CheckType.TCP), tcp);
+        assertEquals("type=tcp", tcp.toText(), "defaults are not written");
+        for (String text : new String[] {"type=http,path=/x,status=500,body=up,interval=1s,timeout=200ms,rise=1,fall=5",
+                "type=udp,port=5353,send=ping,expect=pong", "type=icmp,interval=3s"}) {
+            HealthCheck c = HealthCheck.parse(text);
+            assertEquals(c, HealthCheck.parse(c.toText()), text);
+        }
+        assertEquals("type=udp,port=5353,send=ping,expect=pong", HealthCheck.parse("type=udp,port=5353,send=ping,expect=pong").toText());
+        assertNull(HealthCheck.parse("type=udp").expect(), "no expect: any reply");
+    }
+
+    @Test
+    void aShortIntervalShortensTheDefaultTimeout() {
+        HealthCheck c = HealthCheck.parse("type=tcp,interval=300ms");
+        assertEquals(Duration.ofMillis(300), c.timeout());
+        assertEquals(Duration.ofSeconds(7), HealthCheck.parse("type=tcp,interval=7").interval(), "bare numbers are seconds");
+    }
+
+    @Test
+    void badSettingsAreRefusedNamingTheKey() {
+        assertTrue(refused("path=/").contains("type is required"));
+        assertTrue(refused("type=smtp").contains("unknown check type 'smtp'"));
+        assertTrue(refused("type=tcp,colour=red").contains("unknown key 'colour'"));
+        assertTrue(refused("type=tcp,path=/").contains("'path' does not apply to a tcp check"));
+        assertTrue(refused("type=icmp,port=80").contains("'port' does not apply to a icmp check"));
+        assertTrue(refused("type=tcp,rise=0").contains("rise 0"));
+        assertTrue(refused("type=tcp,fall=101").contains("fall 101"));
+        assertTrue(refused("type=tcp,interval=1s,timeout=2s").contains("timeout 2s out of range 10ms..interval (1s)"));
+        assertTrue(refused("type=tcp,interval=10ms").contains("interval 10ms out of range"));
+        assertTrue(refused("type=tcp,interval=soon").contains("interval 'soon' is not a duration"));
+        assertTrue(refused("type=http,status=999").contains("status 999"));
+        assertTrue(refused("type=http,path=health").contains("must start with /"));
+        assertTrue(refused("type=http,path=/a b").contains("must start with /"));
+        assertTrue(refused("type=tcp,port=70000").contains("port 70000"));
+        assertTrue(refused("type=tcp,port=x").contains("port 'x' is not a number"));
+        assertTrue(refused("type=tcp,type=udp").contains("given twice"));
+        assertTrue(refused("type=tcp,").contains("is not key=value"));
+    }
+}
