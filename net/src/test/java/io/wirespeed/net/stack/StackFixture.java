@@ -103,6 +103,12 @@ public final class StackFixture implements AutoCloseable {
         run();
     }
 
+    /** Runs the worker's reassembly clock past its timeout: incomplete datagrams leave as counted drops. */
+    public void expireFragments() {
+        pipeline.fragments.advance(System.nanoTime() + Pipeline.REASSEMBLY_TIMEOUT_NANOS + 1_000_000_000L);
+        run();
+    }
+
     public void rx(int port, byte[] frame) {
         ports[port].inject(frame);
     }
