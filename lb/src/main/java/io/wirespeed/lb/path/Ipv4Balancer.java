@@ -68,7 +68,8 @@ final class Ipv4Balancer {
             DropReason limited = ConnTable.direction(ref) == ConnTable.ORIGINAL
                     ? lb.guard.established(proto, false, 0, src, 0, dst, dport, total, lb.now) : null;
             if (limited != null) {
-                return drop(b, limited);
+                ServiceDropSite.dropEstablished(lb, ref, b, limited);
+                return true;
             }
             established(b, h, l4, proto, total, in, ref);
             return true;
@@ -83,7 +84,8 @@ final class Ipv4Balancer {
             }
             DropReason refused = lb.guard.admit(s, proto, Tcp.flags(m, l4), false, 0, src, dport, total, lb.now);
             if (refused != null) {
-                return drop(b, refused);
+                ServiceDropSite.drop(lb, services.services[s], b, refused);
+                return true;
             }
             schedule(b, h, l4, l4Len, proto, total, in, services.services[s]);
             return true;

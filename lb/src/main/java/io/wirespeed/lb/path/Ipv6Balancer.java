@@ -86,7 +86,8 @@ final class Ipv6Balancer {
             DropReason limited = ConnTable.direction(ref) == ConnTable.ORIGINAL
                     ? lb.guard.established(proto, true, sHi, sLo, dHi, dLo, dport, l3Len, lb.now) : null;
             if (limited != null) {
-                return drop(b, limited);
+                ServiceDropSite.dropEstablished(lb, ref, b, limited);
+                return true;
             }
             established(b, h, l4, l4Len, proto, l3Len, in, ref);
             return true;
@@ -101,7 +102,8 @@ final class Ipv6Balancer {
             }
             DropReason refused = lb.guard.admit(s, proto, Tcp.flags(m, l4), true, sHi, sLo, dport, l3Len, lb.now);
             if (refused != null) {
-                return drop(b, refused);
+                ServiceDropSite.drop(lb, services.services[s], b, refused);
+                return true;
             }
             schedule(b, h, l4, l4Len, proto, l3Len, in, services.services[s]);
             return true;

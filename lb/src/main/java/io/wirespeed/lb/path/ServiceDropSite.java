@@ -1,6 +1,7 @@
 package io.wirespeed.lb.path;
 
 import io.wirespeed.core.stats.DropReason;
+import io.wirespeed.lb.protect.ProtectDrops;
 import io.wirespeed.lb.service.ServiceDrops;
 import io.wirespeed.lb.service.TrafficCounters;
 
@@ -14,6 +15,9 @@ final class ServiceDropSite {
         // What a service's owner can act on: add servers, raise lb.connections, add local addresses.
         ServiceDrops.attribute(LbDrops.NOT_SYN, LbDrops.NO_DESTINATION, LbDrops.UNSUPPORTED, LbDrops.NO_LOCAL_PORT,
                 LbDrops.TABLE_FULL, LbDrops.TABLE_REFUSED, LbDrops.DEST_REMOVED);
+        // ... and what its black/white lists and rate limits refused.
+        ServiceDrops.attribute(ProtectDrops.BLACKLISTED, ProtectDrops.NOT_WHITELISTED, ProtectDrops.VIP_PPS,
+                ProtectDrops.VIP_BPS, ProtectDrops.VIP_CPS, ProtectDrops.SRC_PPS, ProtectDrops.SRC_BPS, ProtectDrops.SRC_CPS);
     }
 
     private ServiceDropSite() {}
@@ -32,6 +36,12 @@ final class ServiceDropSite {
             service.drops().inc(lb.worker, reason);
         }
         lb.pipeline.drop(b, reason);
+    }
+
+    /** A client packet of connection {@code ref} refused by a rate limit: counted on the connection's service. */
+    static void dropEstablished(LbPath lb, int ref, int b, DropReason reason) {
+        int slot = lb.conns.destination(io.wirespeed.lb.conn.ConnTable.conn(ref));
+        drop(lb, lb.services.destinations.live(slot) ? lb.services.destinations.service(slot) : null, b, reason);
     }
 
     /** Forces the declarations above before any packet: the first drop must not run a class initializer. */

@@ -14,13 +14,13 @@ import java.util.List;
  * {@code wirespeed_service_drops_total} metric. A sibling of {@link TrafficCounters}, which owns one.
  *
  * <p>Only a few reasons can be pinned on a service, so a row has {@link #MAX_REASONS} slots rather
- * than one per registered reason: 128 bytes a worker, cheap enough for every service and real
+ * than one per registered reason: 256 bytes a worker, cheap enough for every service and real
  * server. A stage declares its attributable reasons once with {@link #attribute}; counting a reason
  * that was not declared is ignored (it is still in the global drop table), never an exception.
  */
 public final class ServiceDrops {
-    /** Slots per worker row: two cache lines, so two workers never write the same line. */
-    public static final int MAX_REASONS = 16;
+    /** Slots per worker row: four cache lines (the LB path and its protection rules attribute 15 reasons). */
+    public static final int MAX_REASONS = 32;
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** Reason id to slot, -1 for reasons no stage attributes to services. */

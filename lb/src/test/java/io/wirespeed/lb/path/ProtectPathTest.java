@@ -78,6 +78,8 @@ class ProtectPathTest {
         refused(syn(C1, 40001), ProtectDrops.BLACKLISTED);
         assertTrue(served(syn(C3, 40000)), "a client not on the list");
         assertEquals(2, rules.current().service(web).blacklist().rules().get(0).hits(), "counted on the rule");
+        assertEquals(2, fx.table.current().find(web).counters().drops().get(ProtectDrops.BLACKLISTED),
+                "and on the service (wsctl stats drops service)");
         assertEquals(1, fx.lb.connectionCount());
     }
 
@@ -171,6 +173,8 @@ class ProtectPathTest {
         }
         assertTrue(passed >= 10 && passed <= 11, passed + " of 31 packets passed 10/s");
         assertEquals(31 - passed, fx.drops(ProtectDrops.VIP_PPS));
+        assertEquals(31 - passed, fx.table.current().find(web).counters().drops().get(ProtectDrops.VIP_PPS),
+                "an established connection's packets refused by the VIP's limit count on the service");
         assertEquals(31 - passed, rules.current().service(web).limit().drops(LimitRule.VIP_PPS));
     }
 
