@@ -63,14 +63,9 @@ public final class SeqAdjust {
         if (!TcpSegment.optionsWellFormed(m, tcp)) {
             return false;
         }
-        if (isnDelta == 0 && inserted == 0) {
-            return true;
+        if (isnDelta != 0 || inserted != 0) {
+            serverToClient(m, tcp, isnDelta, firstData, inserted);
         }
-        int checksum = Tcp.checksum(m, tcp);
-        if ((Tcp.flags(m, tcp) & Tcp.ACK) != 0) {
-            checksum = map(m, tcp, tcp + 8, isnDelta, firstData, inserted, checksum);
-        }
-        Tcp.setChecksum(m, tcp, mapSacks(m, tcp, isnDelta, firstData, inserted, checksum));
         return true;
     }
 

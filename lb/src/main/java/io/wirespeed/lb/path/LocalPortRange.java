@@ -30,8 +30,13 @@ public record LocalPortRange(int first, int last) {
 
     /** Ports of this range that worker {@code worker} of {@code workers} hands out (may be 0 for a tiny range). */
     public int share(int worker, int workers) {
-        int firstOwn = first + Math.floorMod(worker - first, workers);
+        int firstOwn = firstOf(worker, workers);
         return firstOwn > last ? 0 : (last - firstOwn) / workers + 1;
+    }
+
+    /** The lowest port {@code p} of the range with {@code p % workers == worker}; the share steps by {@code workers}. */
+    int firstOf(int worker, int workers) {
+        return first + Math.floorMod(worker - first, workers);
     }
 
     @Override

@@ -20,7 +20,7 @@ final class LocalPorts {
 
     LocalPorts(IpAddress address, int worker, int workers, LocalPortRange range) {
         this.address = address;
-        int first = range.first() + Math.floorMod(worker - range.first(), workers);
+        int first = range.firstOf(worker, workers);
         int n = range.share(worker, workers);
         ring = new int[n];
         for (int i = 0; i < n; i++) {
