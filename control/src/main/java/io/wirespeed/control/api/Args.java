@@ -43,6 +43,17 @@ public final class Args {
         return Optional.of(s);
     }
 
+    public static Optional<Boolean> optBoolean(Map<String, Object> args, String name) throws CommandException {
+        Object v = args.get(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Boolean b)) {
+            throw wrongType(name, "true or false", v);
+        }
+        return Optional.of(b);
+    }
+
     public static long integer(Map<String, Object> args, String name, long min, long max) throws CommandException {
         OptionalLong v = optInteger(args, name, min, max);
         if (v.isEmpty()) {

@@ -32,10 +32,11 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
                    wsctl worker stats
                    wsctl pool""".formatted(ControlConfig.DEFAULT_SOCKET);
     static final String STATS_USAGE = """
-            Usage: wsctl stats [drops [worker|port|service]]
+            Usage: wsctl stats [drops [worker|port|service] | synproxy]
                    drops          drops by reason: total and per worker (the default view)
                    drops port     drops by reason and the port the packets came in on
-                   drops service  drops the load balancer pinned on a virtual service""";
+                   drops service  drops the load balancer pinned on a virtual service
+                   synproxy       SYN cookies sent, validated and failed, server handshakes, per worker""";
     static final String WORKER_USAGE = "Usage: wsctl worker stats";
     static final String POOL_USAGE = "Usage: wsctl pool";
 
@@ -144,6 +145,9 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
         String word = t.next();
         if (Tokens.matches(word, "help") && !t.hasNext()) {
             return new Parsed.Help(STATS_USAGE);
+        }
+        if (Tokens.matches(word, "synproxy") && !t.hasNext()) {
+            return call("stats.synproxy");
         }
         if (!Tokens.matches(word, "drops")) {
             throw CliException.usage(STATS_USAGE);

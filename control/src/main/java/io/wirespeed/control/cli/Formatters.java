@@ -25,6 +25,7 @@ final class Formatters {
             case "neigh.show" -> neighbours(data);
             case "stats" -> stats(data);
             case "stats.drops" -> drops(data);
+            case "stats.synproxy" -> synproxy(data);
             case "worker.stats" -> workerStats(data);
             case "pool" -> pool(data);
             case "ipset.list", "lb.protect.list" -> ProtectFormatter.forCommand(cmd, data);
@@ -271,6 +272,31 @@ final class Formatters {
     }
 
     /** Per worker, like {@code ovs-appctl dpif-netdev/pmd-stats-show}. */
+    /** {@code wsctl stats synproxy}: one row per worker and a total, netstat-style columns. */
+    static String synproxy(Object data) {
+        List<String> columns = List.of("cookies_sent", "cookies_validated", "cookies_failed", "server_handshakes", "syns_resent");
+        List<String> header = new ArrayList<>(List.of("worker"));
+        header.addAll(columns);
+        TextTable table = new TextTable(header, 1);
+        long[] total = new long[columns.size()];
+        List<Map<String, Object>> workers = Reply.list(Reply.values(Reply.object(data, "stats.synproxy"), "workers", "stats.synproxy"),
+                "stats.synproxy.workers");
+        for (int i = 0; i < workers.size(); i++) {
+            String where = "stats.synproxy.workers[" + i + "]";
+            List<String> row = new ArrayList<>(List.of(Long.toString(Reply.integer(workers.get(i), "worker", where))));
+            for (int c = 0; c < columns.size(); c++) {
+                long v = Reply.integer(workers.get(i), columns.get(c), where);
+                total[c] += v;
+                row.add(Long.toString(v));
+            }
+            table.add(row);
+        }
+        List<String> sum = new ArrayList<>(List.of("total"));
+        for (long v : total) sum.add(Long.toString(v));
+        table.add(sum);
+        return table.render();
+    }
+
     static String workerStats(Object data) {
         StringBuilder out = new StringBuilder();
         List<Map<String, Object>> workers = Reply.list(data, "worker.stats");

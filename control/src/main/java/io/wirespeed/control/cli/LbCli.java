@@ -24,7 +24,7 @@ final class LbCli {
     static final String USAGE = """
             Usage:
               wsctl lb -A|E -t|u|H service-address [-s scheduler] [-p [timeout]] [-M netmask] [-b sched-flags]
-                            [--proxy-protocol v1|v2|toa|none|disable]
+                            [--proxy-protocol v1|v2|toa|none|disable] [-j enable|disable]
               wsctl lb -D -t|u|H service-address
               wsctl lb -C
               wsctl lb -R
@@ -76,6 +76,8 @@ final class LbCli {
               --proxy-protocol mode               how full-NAT TCP servers learn the client address:
                                                   v1|v2 (proxy protocol), toa (default; disable = toa),
                                                   none
+              --synproxy     -j enable|disable    answer TCP handshakes with SYN cookies before a
+                                                  real server is contacted (full NAT, NAT)
               --real-server  -r server-address    server-address is host (and port)
               --gatewaying   -g                   gatewaying (direct routing) (default)
               --ipip         -i                   ipip encapsulation (tunneling)

@@ -11,8 +11,8 @@ import java.util.Set;
  * ipvsadm's table of legal combinations has them (plus DPVS's local-address commands).
  */
 enum LbCommand {
-    ADD_SERVICE("add-service", 'A', List.of(SERVICE), List.of(SCHEDULER, PERSISTENT, NETMASK, SCHED_FLAGS, PROXY_PROTOCOL)),
-    EDIT_SERVICE("edit-service", 'E', List.of(SERVICE), List.of(SCHEDULER, PERSISTENT, NETMASK, SCHED_FLAGS, PROXY_PROTOCOL)),
+    ADD_SERVICE("add-service", 'A', List.of(SERVICE), List.of(SCHEDULER, PERSISTENT, NETMASK, SCHED_FLAGS, PROXY_PROTOCOL, SYNPROXY)),
+    EDIT_SERVICE("edit-service", 'E', List.of(SERVICE), List.of(SCHEDULER, PERSISTENT, NETMASK, SCHED_FLAGS, PROXY_PROTOCOL, SYNPROXY)),
     DELETE_SERVICE("delete-service", 'D', List.of(SERVICE), List.of()),
     CLEAR("clear", 'C', List.of(), List.of()),
     LIST("list", 'L', List.of(), List.of(NUMERIC, CONNECTION, SERVICE, TIMEOUT, STATS, RATE, THRESHOLDS, NOSORT, EXACT)),

@@ -288,6 +288,9 @@ final class LbCommandParser {
         if (values.containsKey(LbOption.PROXY_PROTOCOL)) {
             args.put("client_address", clientAddress(values.get(LbOption.PROXY_PROTOCOL)).label);
         }
+        if (values.containsKey(LbOption.SYNPROXY)) {
+            args.put("synproxy", synproxy(values.get(LbOption.SYNPROXY)));
+        }
         return args;
     }
 
@@ -302,6 +305,15 @@ final class LbCommandParser {
         } catch (IllegalArgumentException e) {
             throw new LbCliException("invalid proxy protocol value `" + text + "' specified");
         }
+    }
+
+    /** {@code -j}: DPVS's {@code enable|disable}; anything else is refused rather than read as disable. */
+    private static boolean synproxy(String text) throws LbCliException {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "enable" -> true;
+            case "disable" -> false;
+            default -> throw new LbCliException("invalid synproxy value `" + text + "' specified (enable|disable)");
+        };
     }
 
     private Map<String, Object> server(Map<String, Object> args) throws LbCliException {

@@ -77,6 +77,9 @@ final class LbFormatter {
                 }
             }
             out.append(listed(clientAddress(s, where)));
+            if (Reply.optBoolean(s, "synproxy", where).orElse(false)) {
+                out.append(" synproxy");
+            }
         }
         out.append('\n');
         for (Server d : servers(s, where, f.nosort())) {
@@ -162,6 +165,9 @@ final class LbFormatter {
             ClientAddressMode clientAddress = clientAddress(s, where);
             if (clientAddress != ClientAddressMode.TOA) {
                 out.append(" --proxy-protocol ").append(clientAddress.label);
+            }
+            if (Reply.optBoolean(s, "synproxy", where).orElse(false)) {
+                out.append(" -j enable");
             }
             out.append('\n');
             for (Server d : servers(s, where, false)) {

@@ -30,7 +30,9 @@ enum LbOption {
     SCHED_FLAGS("sched-flags", '\0', Arg.REQUIRED, "--sched-flags"),
     LADDR("laddr", 'z', Arg.REQUIRED, "--laddr"),
     IFNAME("ifname", 'F', Arg.REQUIRED, "--ifname"),
-    PROXY_PROTOCOL("proxy-protocol", '\0', Arg.REQUIRED, "--proxy-protocol");
+    PROXY_PROTOCOL("proxy-protocol", '\0', Arg.REQUIRED, "--proxy-protocol"),
+    /** DPVS's {@code -j enable|disable}: the balancer answers TCP handshakes with SYN cookies. */
+    SYNPROXY("synproxy", 'j', Arg.REQUIRED, "--synproxy");
 
     enum Arg { NONE, REQUIRED, OPTIONAL }
 

@@ -48,6 +48,17 @@ final class Reply {
         return Optional.of(s);
     }
 
+    static Optional<Boolean> optBoolean(Map<String, Object> m, String key, String where) {
+        Object v = m.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof Boolean b)) {
+            throw new MalformedReplyException(where + "." + key + ": expected true or false");
+        }
+        return Optional.of(b);
+    }
+
     static long integer(Map<String, Object> m, String key, String where) {
         if (!(m.get(key) instanceof Long n)) {
             throw new MalformedReplyException(where + "." + key + (m.containsKey(key) ? ": expected an integer" : ": missing"));

@@ -32,7 +32,7 @@ import java.util.Set;
  */
 final class ServicesReader {
     private static final List<String> SERVICE_KEYS = List.of("proto", "vip", "port", "match", "scheduler", "flags",
-            "persistent", "netmask", "client_address", "laddrs", "real_servers", "health_check");
+            "persistent", "netmask", "client_address", "synproxy", "laddrs", "real_servers", "health_check");
     /** A SNAT service's match ({@code -H proto=P,src-range=..,dst-range=..,iif=..,oif=..}); proto is the service's. */
     private static final List<String> MATCH_KEYS = List.of("src_range", "dst_range", "iif", "oif");
     private static final List<String> SERVER_KEYS = List.of("addr", "port", "method", "weight", "upper", "lower");
@@ -133,7 +133,8 @@ final class ServicesReader {
             }
             netmaskBits = netmask(netmaskField.get(), vip);
         }
-        return new VirtualService(key, scheduler, flags, timeout, netmaskBits, clientAddress(m.optional("client_address")));
+        return new VirtualService(key, scheduler, flags, timeout, netmaskBits, clientAddress(m.optional("client_address")),
+                m.bool("synproxy", false));
     }
 
     /**
@@ -142,7 +143,7 @@ final class ServicesReader {
      */
     private VirtualService matchSettings(YamlMapping m, Protocol proto, YamlField field, Map<ServiceKey, YamlField> seen)
             throws ConfigException {
-        for (String vipOnly : List.of("vip", "port", "persistent", "netmask", "client_address", "flags")) {
+        for (String vipOnly : List.of("vip", "port", "persistent", "netmask", "client_address", "synproxy", "flags")) {
             if (m.optional(vipOnly).isPresent()) {
                 throw m.optional(vipOnly).get().error(vipOnly + " is a VIP service's setting; a service with a match has none");
             }

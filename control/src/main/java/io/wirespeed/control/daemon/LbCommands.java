@@ -161,13 +161,13 @@ public final class LbCommands {
 
     /** {@code -A}/{@code -E}: every setting left out takes its default, so {@code -E} replaces them all. */
     private static VirtualService service(Map<String, Object> a) throws CommandException {
-        Args.allowOnly(a, "proto", "vip", "port", "match", "scheduler", "flags", "persistent", "netmask", "client_address");
+        Args.allowOnly(a, "proto", "vip", "port", "match", "scheduler", "flags", "persistent", "netmask", "client_address", "synproxy");
         ServiceKey key = key(a);
         String scheduler = Args.optString(a, "scheduler").orElse(VirtualService.DEFAULT_SCHEDULER);
         int timeout = (int) Args.optInteger(a, "persistent", 0, VirtualService.MAX_TIMEOUT).orElse(0);
         int netmask = (int) Args.optInteger(a, "netmask", 1, key.vip().bits()).orElse(key.vip().bits());
         return new VirtualService(key, scheduler, Args.optString(a, "flags").orElse(""), timeout, netmask,
-                clientAddress(a));
+                clientAddress(a), Args.optBoolean(a, "synproxy").orElse(false));
     }
 
     private static ClientAddressMode clientAddress(Map<String, Object> a) throws CommandException {
@@ -244,6 +244,7 @@ public final class LbCommands {
         m.put("persistent", (long) s.persistenceTimeout());
         m.put("netmask", (long) s.netmaskBits());
         m.put("client_address", s.clientAddress().label);
+        m.put("synproxy", s.synproxy());
         m.put("stats", counters(e.counters()));
         List<Object> servers = new ArrayList<>();
         for (int i = 0; i < e.servers().size(); i++) {

@@ -38,6 +38,7 @@ final class StatsCommands {
             return m;
         });
         r.register("stats.drops", this::dropsView);
+        r.register("stats.synproxy", this::synproxy);
         r.register("worker.stats", this::workerStats);
         r.register("pool", this::pool);
     }
@@ -76,6 +77,26 @@ final class StatsCommands {
             out.add(m);
         }
         return out;
+    }
+
+    /** The SYN proxy's counters per worker, in the order of {@code LbPath.synproxyCounters}. */
+    static final List<String> SYNPROXY_COUNTERS =
+            List.of("cookies_sent", "cookies_validated", "cookies_failed", "server_handshakes", "syns_resent");
+
+    private Object synproxy(Map<String, Object> a) throws CommandException {
+        Args.allowOnly(a);
+        List<Object> workers = new ArrayList<>();
+        io.wirespeed.lb.path.LbPath[] paths = dp.lbPaths();
+        for (int w = 0; w < paths.length; w++) {
+            long[] c = paths[w].synproxyCounters();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("worker", (long) w);
+            for (int i = 0; i < SYNPROXY_COUNTERS.size(); i++) {
+                m.put(SYNPROXY_COUNTERS.get(i), c[i]);
+            }
+            workers.add(m);
+        }
+        return Map.of("workers", workers);
     }
 
     /** Non-zero drop reasons: total, per worker, and the master's share in the total. */

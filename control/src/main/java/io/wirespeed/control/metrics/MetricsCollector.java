@@ -135,6 +135,15 @@ public final class MetricsCollector {
         for (int w = 0; w < lbs.length; w++) t.sample(lbs[w].connectionCapacity(), "worker", Integer.toString(w));
         t.family("wirespeed_lb_connections_refused_full_total", Type.COUNTER, "New connections refused because the table was full.");
         for (int w = 0; w < lbs.length; w++) t.sample(lbs[w].refusedFull(), "worker", Integer.toString(w));
+        t.family("wirespeed_lb_synproxy_total", Type.COUNTER,
+                "SYN proxy events: cookies sent, validated and failed, server handshakes completed, SYNs sent again.");
+        String[] events = {"cookie_sent", "cookie_validated", "cookie_failed", "server_handshake", "syn_resent"};
+        for (int w = 0; w < lbs.length; w++) {
+            long[] c = lbs[w].synproxyCounters();
+            for (int i = 0; i < events.length; i++) {
+                t.sample(c[i], "worker", Integer.toString(w), "event", events[i]);
+            }
+        }
     }
 
     private void drops(PrometheusText t) {

@@ -9,11 +9,11 @@ import io.wirespeed.net.proto.Checksum;
  * offset adds its bytes to the low half of one word and the high half of the next, which sums to
  * the byte-swapped value, so swapping the old and new values first gives the right update.
  */
-final class FieldChecksum {
+public final class FieldChecksum {
     private FieldChecksum() {}
 
     /** The checksum after the 16-bit field at {@code offset} (from the start of the summed data) went from {@code oldValue} to {@code newValue}. */
-    static int update16(int checksum, long offset, int oldValue, int newValue) {
+    public static int update16(int checksum, long offset, int oldValue, int newValue) {
         if ((offset & 1) == 0) {
             return Checksum.update16(checksum, oldValue, newValue);
         }
@@ -21,7 +21,7 @@ final class FieldChecksum {
     }
 
     /** {@link #update16} for a 32-bit field (a sequence number, a SACK edge). */
-    static int update32(int checksum, long offset, int oldValue, int newValue) {
+    public static int update32(int checksum, long offset, int oldValue, int newValue) {
         if ((offset & 1) == 0) {
             return Checksum.update32(checksum, oldValue, newValue);
         }

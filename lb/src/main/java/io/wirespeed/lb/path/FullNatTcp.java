@@ -62,7 +62,9 @@ final class FullNatTcp {
             if ((connFlags & ConnFlags.ISN_CHOSEN) == 0) {
                 chooseIsn(conn, Tcp.seq(m, tcp));
             }
-            SeqAdjust.stripTimestamp(m, tcp);
+            if ((connFlags & ConnFlags.SYNPROXY) == 0) { // the proxy's SYN carries timestamps on its own clock already
+                SeqAdjust.stripTimestamp(m, tcp);
+            }
             SeqAdjust.shiftSeq(m, tcp, conns.seqDelta(conn, ConnTable.ORIGINAL));
             return h;
         }

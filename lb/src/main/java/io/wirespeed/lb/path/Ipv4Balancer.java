@@ -110,10 +110,26 @@ final class Ipv4Balancer {
     }
 
     private void schedule(int b, long h, long l4, int l4Len, int proto, int total, NetInterface in, ServiceRuntime svc) {
+        if (proto == Ipv4.PROTO_TCP && svc.synproxy) {
+            lb.synProxy.handshake(b, h, l4, l4Len, total, in, svc);
+            return;
+        }
         if (proto == Ipv4.PROTO_TCP && (Tcp.flags(m, l4) & (Tcp.SYN | Tcp.ACK | Tcp.RST | Tcp.FIN)) != Tcp.SYN) {
             ServiceDropSite.drop(lb, svc, b, LbDrops.NOT_SYN);
             return;
         }
+        int ref = connect(b, h, l4, l4Len, proto, in, svc);
+        if (ref >= 0) {
+            established(b, h, l4, proto, total, in, ref);
+        }
+    }
+
+    /**
+     * Schedules the packet's flow to a real server of {@code svc} and opens its connection: the
+     * original-direction ref, or -1 when the packet was dropped (no server, no local port, table full).
+     */
+    int connect(int b, long h, long l4, int l4Len, int proto, NetInterface in, ServiceRuntime svc) {
+        int total = Ipv4.totalLength(m, h);
         int src = Ipv4.src(m, h);
         int dst = Ipv4.dst(m, h);
         int sport = Udp.srcPort(m, l4);
@@ -126,11 +142,11 @@ final class Ipv4Balancer {
         if (d == Scheduler.NONE) {
             lb.pipeline.icmpError4(b, h, total, in, Icmp.DEST_UNREACH, Icmp.PORT_UNREACH, 0);
             ServiceDropSite.drop(lb, svc, b, LbDrops.NO_DESTINATION);
-            return;
+            return -1;
         }
         if (svc.serverV6[d]) {
             ServiceDropSite.drop(lb, svc, b, LbDrops.UNSUPPORTED); // an IPv6 server behind an IPv4 VIP (NAT46) is not supported
-            return;
+            return -1;
         }
         int mode = svc.mode[d];
         int server = (int) svc.serverLo[d];
@@ -140,7 +156,7 @@ final class Ipv4Balancer {
         if (mode == ConnFlags.MODE_FNAT) {
             if (!lb.takeLocalPort(svc, false)) {
                 ServiceDropSite.drop(lb, svc, b, LbDrops.NO_LOCAL_PORT);
-                return;
+                return -1;
             }
             localPool = lb.takenPool;
             localPort = lb.takenPort;
@@ -149,15 +165,15 @@ final class Ipv4Balancer {
             lb.reply.setV4(proto, server, serverPort, src, sport);
         }
         lb.key.setV4(proto, src, sport, dst, dport);
-        int ref = lb.open(b, svc, d, proto, mode, localPool, localPort);
-        if (ref >= 0) {
-            established(b, h, l4, proto, total, in, ref);
-        }
+        return lb.open(b, svc, d, proto, mode, localPool, localPort);
     }
 
     private void established(int b, long h, long l4, int proto, int total, NetInterface in, int ref) {
         int conn = ConnTable.conn(ref);
         int direction = ConnTable.direction(ref);
+        if ((conns.flags(conn) & ConnFlags.SYNPROXY) != 0 && !lb.synProxy.segment(b, l4, conn, direction, in)) {
+            return;
+        }
         if (!lb.account(b, ref, proto, Tcp.flags(m, l4), total)) {
             return;
         }

@@ -128,10 +128,22 @@ final class Ipv6Balancer {
     }
 
     private void schedule(int b, long h, long l4, int l4Len, int proto, int l3Len, NetInterface in, ServiceRuntime svc) {
+        if (proto == Ipv4.PROTO_TCP && svc.synproxy) {
+            lb.synProxy.handshake(b, h, l4, l4Len, l3Len, in, svc);
+            return;
+        }
         if (proto == Ipv4.PROTO_TCP && (Tcp.flags(m, l4) & (Tcp.SYN | Tcp.ACK | Tcp.RST | Tcp.FIN)) != Tcp.SYN) {
             ServiceDropSite.drop(lb, svc, b, LbDrops.NOT_SYN);
             return;
         }
+        int ref = connect(b, h, l4, l4Len, proto, l3Len, in, svc);
+        if (ref >= 0) {
+            established(b, h, l4, l4Len, proto, l3Len, in, ref);
+        }
+    }
+
+    /** {@link Ipv4Balancer#connect} for IPv6 clients: the original-direction ref, or -1 when the packet was dropped. */
+    int connect(int b, long h, long l4, int l4Len, int proto, int l3Len, NetInterface in, ServiceRuntime svc) {
         long sHi = Ipv6.srcHi(m, h), sLo = Ipv6.srcLo(m, h), dHi = Ipv6.dstHi(m, h), dLo = Ipv6.dstLo(m, h);
         int sport = Udp.srcPort(m, l4);
         int dport = Udp.dstPort(m, l4);
@@ -143,14 +155,14 @@ final class Ipv6Balancer {
         if (d == Scheduler.NONE) {
             lb.pipeline.icmpError6(b, h, l3Len, in, Icmp6.DEST_UNREACH, 4, 0);
             ServiceDropSite.drop(lb, svc, b, LbDrops.NO_DESTINATION);
-            return;
+            return -1;
         }
         int mode = svc.mode[d];
         boolean serverV4 = !svc.serverV6[d];
         if (serverV4) {
             if (mode != ConnFlags.MODE_FNAT || l4 != h + Ipv6.LEN) {
                 ServiceDropSite.drop(lb, svc, b, LbDrops.UNSUPPORTED); // only full NAT translates families, and only plain headers
-                return;
+                return -1;
             }
             mode = ConnFlags.MODE_NAT64;
         }
@@ -160,7 +172,7 @@ final class Ipv6Balancer {
         if (mode == ConnFlags.MODE_FNAT || mode == ConnFlags.MODE_NAT64) {
             if (!lb.takeLocalPort(svc, !serverV4)) {
                 ServiceDropSite.drop(lb, svc, b, LbDrops.NO_LOCAL_PORT);
-                return;
+                return -1;
             }
             localPool = lb.takenPool;
             localPort = lb.takenPort;
@@ -174,14 +186,14 @@ final class Ipv6Balancer {
             lb.reply.setV6(proto, svc.serverHi[d], svc.serverLo[d], serverPort, sHi, sLo, sport);
         }
         lb.key.setV6(proto, sHi, sLo, sport, dHi, dLo, dport);
-        int ref = lb.open(b, svc, d, proto, mode, localPool, localPort);
-        if (ref >= 0) {
-            established(b, h, l4, l4Len, proto, l3Len, in, ref);
-        }
+        return lb.open(b, svc, d, proto, mode, localPool, localPort);
     }
 
     private void established(int b, long h, long l4, int l4Len, int proto, int l3Len, NetInterface in, int ref) {
         int conn = ConnTable.conn(ref);
+        if ((conns.flags(conn) & ConnFlags.SYNPROXY) != 0 && !lb.synProxy.segment(b, l4, conn, ConnTable.direction(ref), in)) {
+            return;
+        }
         if (!lb.account(b, ref, proto, Tcp.flags(m, l4), l3Len)) {
             return;
         }

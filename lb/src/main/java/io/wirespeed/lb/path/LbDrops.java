@@ -40,6 +40,14 @@ public final class LbDrops {
     public static final DropReason ENCAP_FAILED = DropReasons.register("lb", "tunnel_encapsulation_failed");
     /** The ring to the worker that owns the connection was full. */
     public static final DropReason HANDOFF_FULL = DropReasons.register("lb", "handoff_ring_full");
+    /** SYN proxy: an ACK without a connection whose cookie we did not make, or made more than two minutes ago (or a spoofed ACK). */
+    public static final DropReason SYNPROXY_BAD_COOKIE = DropReasons.register("lb", "synproxy_bad_cookie");
+    /** SYN proxy: a client segment while the real server has not answered our SYN yet (the first one waits; the client resends the rest). */
+    public static final DropReason SYNPROXY_PENDING = DropReasons.register("lb", "synproxy_server_not_answered");
+    /** SYN proxy: a segment the handshake with the server does not expect (a client SYN on an open connection, a server segment that is not its SYN-ACK). */
+    public static final DropReason SYNPROXY_UNEXPECTED = DropReasons.register("lb", "synproxy_unexpected_segment");
+    /** SYN proxy: no buffer for the SYN to the real server; the connection is given up (the client retries). */
+    public static final DropReason SYNPROXY_NO_BUFFER = DropReasons.register("lb", "synproxy_no_buffer");
     /** A forwarding method the packet's family cannot use (e.g. an IPv4 server behind an IPv6 VIP without full NAT). */
     public static final DropReason UNSUPPORTED = DropReasons.register("lb", "unsupported_family_or_method");
 }

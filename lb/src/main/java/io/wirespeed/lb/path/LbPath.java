@@ -46,13 +46,14 @@ public final class LbPath implements PacketHook, AutoCloseable {
     private final IntConsumer wakeWorker;
     private final boolean[] handedTo;
     private final int[] handoffBatch = new int[HANDOFF_BATCH];
-    private final Ipv4Balancer v4;
+    final Ipv4Balancer v4;
     final Ipv6Balancer v6;
     final FullNatTcp fullNatTcp;
     final SourceNat snat;
     final Persistence persistence;
     final VipPortReject vipPortReject;
     final VipFragments fragments;
+    final SynProxy synProxy;
     /** Black/white lists and rate limits ({@link #protection}); checks nothing until rules exist. */
     final io.wirespeed.lb.protect.Guard guard;
     long now;
@@ -94,6 +95,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.v6 = new Ipv6Balancer(this);
         this.vipPortReject = new VipPortReject(this);
         this.fragments = new VipFragments(this, v4, v6);
+        this.synProxy = new SynProxy(this);
         ServiceDropSite.declare();
     }
 
@@ -205,11 +207,19 @@ public final class LbPath implements PacketHook, AutoCloseable {
 
     private void fromOtherWorker(int b) {
         NetInterface in = pipeline.interfaces().get((int) pool.aux(b));
-        long h = pool.packetStart(b) + pool.l3Offset(b);
         if (in == null) {
             pipeline.drop(b, LbDrops.HANDOFF_FULL);
             return;
         }
+        reinject(b, in);
+    }
+
+    /**
+     * Runs a packet through this worker's balancer as if it had just arrived on {@code in}, already
+     * placed here: one from another worker, or one the {@link SynProxy} built or held.
+     */
+    void reinject(int b, NetInterface in) {
+        long h = pool.packetStart(b) + pool.l3Offset(b);
         if ((m.get(java.lang.foreign.ValueLayout.JAVA_BYTE, h) & 0xF0) == 0x60) {
             int l3Len = pool.length(b) - pool.l3Offset(b);
             if (!v6.input(b, h, l3Len, in, true)) {
@@ -353,6 +363,9 @@ public final class LbPath implements PacketHook, AutoCloseable {
         if (conns.isTemplate(conn)) {
             return; // a persistence template holds no port and is on no server's counters
         }
+        if ((conns.flags(conn) & ConnFlags.SYNPROXY) != 0) {
+            synProxy.expired(conn);
+        }
         int slot = conns.destination(conn);
         services.destinations.disconnected(slot, ConnState.isActive(conns.state(conn)));
         int mode = ConnFlags.mode(conns.flags(conn));
@@ -386,9 +399,19 @@ public final class LbPath implements PacketHook, AutoCloseable {
         return conns.refusedFull();
     }
 
+    /**
+     * SYN proxy counters of this worker (read racily): cookies sent, validated, failed; server
+     * handshakes completed; SYNs sent again because the server had not answered.
+     */
+    public long[] synproxyCounters() {
+        return new long[] {synProxy.cookiesSent, synProxy.cookiesValidated, synProxy.cookiesFailed,
+                synProxy.serverHandshakes, synProxy.synsResent};
+    }
+
     /** Frees the connection table; only after the worker stopped. */
     @Override
     public void close() {
+        synProxy.close();
         conns.close();
     }
 }

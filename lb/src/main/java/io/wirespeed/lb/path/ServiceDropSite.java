@@ -14,7 +14,7 @@ final class ServiceDropSite {
     static {
         // What a service's owner can act on: add servers, raise lb.connections, add local addresses.
         ServiceDrops.attribute(LbDrops.NOT_SYN, LbDrops.NO_DESTINATION, LbDrops.UNSUPPORTED, LbDrops.NO_LOCAL_PORT,
-                LbDrops.TABLE_FULL, LbDrops.TABLE_REFUSED, LbDrops.DEST_REMOVED);
+                LbDrops.TABLE_FULL, LbDrops.TABLE_REFUSED, LbDrops.DEST_REMOVED, LbDrops.SYNPROXY_BAD_COOKIE);
         // ... and what its black/white lists and rate limits refused.
         ServiceDrops.attribute(ProtectDrops.BLACKLISTED, ProtectDrops.NOT_WHITELISTED, ProtectDrops.VIP_PPS,
                 ProtectDrops.VIP_BPS, ProtectDrops.VIP_CPS, ProtectDrops.SRC_PPS, ProtectDrops.SRC_BPS, ProtectDrops.SRC_CPS);

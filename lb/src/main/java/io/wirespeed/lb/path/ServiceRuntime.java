@@ -31,6 +31,8 @@ final class ServiceRuntime {
     final long persistMaskLo;
     /** The service's port, 0 for a VIP:0 service: the port its persistence templates are kept under. */
     final int servicePort;
+    /** TCP handshakes are answered by the {@link SynProxy} before a real server is chosen ({@code -j enable}). */
+    final boolean synproxy;
     /** Full NAT: indices into the worker's local port pools, one per local address of the service. */
     final int[] localPools;
     /** SNAT: destination i's address as an index into the worker's local port pools; -1 for other modes. */
@@ -68,6 +70,7 @@ final class ServiceRuntime {
             this.persistMaskLo = (0xFFFF_FFFFL << (32 - bits)) & 0xFFFF_FFFFL;
         }
         this.servicePort = entry.key().port();
+        this.synproxy = service.synproxy();
         this.localPools = localPools;
         this.snatPools = snatPools;
         this.scheduler = entry.plan().forWorker(destinations.loadOf(slot));

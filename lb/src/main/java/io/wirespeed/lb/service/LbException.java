@@ -28,6 +28,10 @@ public final class LbException extends Exception {
     public static final String MATCH_NO_LADDR = "A match service (-H) has no local addresses: its SNAT addresses are its real servers";
     public static final String SNAT_V6 = "IPv6 SNAT is not supported";
     public static final String ZERO_PORT = "Zero port specified for non-persistent service";
+    public static final String SYNPROXY_TCP_ONLY = "synproxy (-j) needs a TCP service";
+    /** The balancer must see the server's SYN-ACK and translate every later segment: DR and TUN replies bypass it. */
+    public static final String SYNPROXY_FORWARDING =
+            "synproxy (-j) needs full NAT (-b) or NAT (-m) forwarding in the same address family";
 
     public LbException(String message) {
         super(message);

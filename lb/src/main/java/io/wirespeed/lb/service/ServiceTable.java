@@ -80,7 +80,11 @@ public final class ServiceTable {
             throw new LbException(LbException.NO_SUCH_SERVICE);
         }
         VirtualService old = state.service;
-        state.service = checked(service);
+        VirtualService edited = checked(service);
+        for (RealServer s : state.servers) {
+            checkSynproxy(edited, s);
+        }
+        state.service = edited;
         try {
             state.rebuild();
         } catch (LbException e) {
@@ -295,7 +299,17 @@ public final class ServiceTable {
         if (s.key().port() == 0 && !s.persistent()) {
             throw new LbException(LbException.ZERO_PORT);
         }
+        if (s.synproxy() && s.key().protocol() != Protocol.TCP) {
+            throw new LbException(LbException.SYNPROXY_TCP_ONLY);
+        }
         return s;
+    }
+
+    private static void checkSynproxy(VirtualService service, RealServer s) throws LbException {
+        boolean translatable = s.method() == ForwardMethod.FULLNAT || s.method() == ForwardMethod.NAT;
+        if (service.synproxy() && (!translatable || s.addr().v6() != service.key().vip().v6())) {
+            throw new LbException(LbException.SYNPROXY_FORWARDING);
+        }
     }
 
     private static RealServer checked(VirtualService service, RealServer s) throws LbException {
@@ -309,6 +323,7 @@ public final class ServiceTable {
         if (s.addr().v6() != service.key().vip().v6() && s.method() != ForwardMethod.FULLNAT) {
             throw new LbException(LbException.WRONG_FAMILY);
         }
+        checkSynproxy(service, s);
         if (s.upperThreshold() != 0 && s.lowerThreshold() > s.upperThreshold()) {
             throw new LbException(LbException.INVALID_OPERATION);
         }

@@ -11,9 +11,11 @@ import io.wirespeed.lb.sched.SchedulerOptions;
  * @param netmaskBits persistence granularity as a prefix length: clients in the same /N share a real
  *     server; 32 (IPv4) or 128 (IPv6) when not given
  * @param clientAddress how full-NAT TCP connections pass the client address to the servers
+ * @param synproxy TCP handshakes are answered by the balancer with SYN cookies before a real server
+ *     is contacted ({@code -j enable}, DPVS's option); full NAT and NAT only
  */
 public record VirtualService(ServiceKey key, String scheduler, String schedulerFlags, int persistenceTimeout,
-                             int netmaskBits, ClientAddressMode clientAddress) {
+                             int netmaskBits, ClientAddressMode clientAddress, boolean synproxy) {
     public static final String DEFAULT_SCHEDULER = "wlc";
     public static final int DEFAULT_PERSISTENCE_TIMEOUT = 300;
     /** ipvsadm's upper bound for timeouts: 31 days. */
@@ -32,6 +34,11 @@ public record VirtualService(ServiceKey key, String scheduler, String schedulerF
             throw new IllegalArgumentException("persistence netmask /" + netmaskBits + " out of range 1.."
                     + key.vip().bits());
         }
+    }
+
+    public VirtualService(ServiceKey key, String scheduler, String schedulerFlags, int persistenceTimeout, int netmaskBits,
+                          ClientAddressMode clientAddress) {
+        this(key, scheduler, schedulerFlags, persistenceTimeout, netmaskBits, clientAddress, false);
     }
 
     /** A service that passes client addresses by TOA (the default). */

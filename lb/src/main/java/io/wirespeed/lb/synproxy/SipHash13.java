@@ -27,6 +27,11 @@ public final class SipHash13 {
         return new SipHash13(random.nextLong(), random.nextLong());
     }
 
+    /** Another instance under the same key, for another thread (the state of a hash in progress is per instance). */
+    public SipHash13 copy() {
+        return new SipHash13(k0, k1);
+    }
+
     public long hash(long a, long b, long c, long d, long e) {
         begin();
         absorb(a);
