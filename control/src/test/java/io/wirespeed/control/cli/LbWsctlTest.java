@@ -198,6 +198,35 @@ class LbWsctlTest {
     }
 
     @Test
+    void synproxyIsDpvssDashJListedAndSavedAndRefusedWhereItCannotWork() {
+        ok("-A -t 198.18.0.100:80 -s rr -j enable");
+        ok("-a -t 198.18.0.100:80 -r 198.19.0.11:80 -b");
+        ok("-A -t 198.18.0.101:80 --synproxy=DISABLE");
+        assertTrue(table.current().services().getFirst().service().synproxy());
+        assertEquals(0, lb("-Ln"));
+        assertTrue(out.contains("TCP  198.18.0.100:80 rr synproxy\n"), out);
+        assertTrue(out.contains("TCP  198.18.0.101:80 wlc\n"), out);
+        assertEquals(0, lb("-S"));
+        String saved = out;
+        assertTrue(saved.startsWith("-A -t 198.18.0.100:80 -s rr -j enable\n"), saved);
+        ok("-C");
+        assertEquals(0, lbIn(saved, "-R"), err);
+        assertEquals(0, lb("-S"));
+        assertEquals(saved, out, "-S, -R and -S again give the same lines");
+
+        assertEquals(2, lb("-A", "-t", "198.18.0.102:80", "-j", "on"));
+        assertEquals("invalid synproxy value `on' specified (enable|disable)\n", err);
+        assertEquals(255, lb("-A", "-u", "198.18.0.102:53", "-j", "enable"));
+        assertEquals("synproxy (-j) needs a TCP service\n", err);
+        assertEquals(255, lb("-a", "-t", "198.18.0.100:80", "-r", "198.19.0.12:80", "-g"));
+        assertTrue(err.startsWith("synproxy (-j) needs full NAT (-b) or NAT (-m) forwarding"), err);
+        ok("-A -t 198.18.0.103:80");
+        ok("-a -t 198.18.0.103:80 -r 198.19.0.12:80 -g");
+        assertEquals(255, lb("-E", "-t", "198.18.0.103:80", "-j", "enable"), "a DR server already there");
+        assertTrue(err.startsWith("synproxy (-j) needs full NAT"), err);
+    }
+
+    @Test
     void editServiceReplacesTheClientAddressModeAsItReplacesEverySetting() {
         ok("-A -t 198.18.0.100:80 -s rr -p 60 --proxy-protocol v2");
         ok("-E -t 198.18.0.100:80 -s rr");

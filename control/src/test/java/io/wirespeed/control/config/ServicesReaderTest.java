@@ -1,6 +1,7 @@
 package io.wirespeed.control.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,6 +114,13 @@ class ServicesReaderTest {
             assertEquals(mode, v.clientAddress(), mode.label);
         }
         assertEquals(ClientAddressMode.TOA, ConfigLoader.parse(svc(""), "t.yaml").services().getFirst().settings().clientAddress());
+    }
+
+    @Test
+    void synproxyIsABooleanOffByDefault() throws ConfigException {
+        assertTrue(ConfigLoader.parse(svc("synproxy: true\n"), "t.yaml").services().getFirst().settings().synproxy());
+        assertFalse(ConfigLoader.parse(svc(""), "t.yaml").services().getFirst().settings().synproxy());
+        assertThrows(ConfigException.class, () -> ConfigLoader.parse(svc("synproxy: enable\n"), "t.yaml"));
     }
 
     @Test

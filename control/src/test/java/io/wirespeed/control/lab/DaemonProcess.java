@@ -57,6 +57,18 @@ public final class DaemonProcess implements AutoCloseable {
         return launch(command, Map.of("JAVA_HOME", System.getProperty("java.home")), socket, log, READY_TIMEOUT);
     }
 
+    /**
+     * As {@link #start(String, Path, Path)} with extra JVM options for the daemon ({@code WIRESPEED_JAVA_OPTS}),
+     * e.g. a fixed, pre-touched heap for a test that reads the daemon's memory.
+     */
+    public static DaemonProcess start(String namespace, Path config, Path socket, String javaOptions) {
+        Path log = Lab.logDir().resolve("daemon-" + namespace + "-" + System.currentTimeMillis() + ".log");
+        List<String> command = List.of("ip", "netns", "exec", namespace,
+                Lab.repoRoot().resolve("bin/wirespeed").toString(), "--config", config.toAbsolutePath().toString());
+        return launch(command, Map.of("JAVA_HOME", System.getProperty("java.home"), "WIRESPEED_JAVA_OPTS", javaOptions),
+                socket, log, READY_TIMEOUT);
+    }
+
     /** Starts COMMAND and waits up to READY for SOCKET to accept a connection; kills it on failure. */
     static DaemonProcess launch(List<String> command, Map<String, String> env, Path socket, Path log, Duration ready) {
         ProcessBuilder builder = new ProcessBuilder(command)

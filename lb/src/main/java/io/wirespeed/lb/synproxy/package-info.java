@@ -1,6 +1,8 @@
 /**
- * SYN proxy building blocks (issue 6): SYN cookies as Linux makes them ({@link io.wirespeed.lb.synproxy.SynCookies})
- * and the keyed hash they and full NAT's initial sequence numbers use ({@link io.wirespeed.lb.synproxy.SipHash13}).
- * The packet path that answers SYNs with cookies and opens the server side after a valid ACK is not built yet.
+ * SYN proxy building blocks: SYN cookies as Linux makes them ({@link io.wirespeed.lb.synproxy.SynCookies}),
+ * the keyed hash they and full NAT's initial sequence numbers use ({@link io.wirespeed.lb.synproxy.SipHash13}),
+ * the handshake options a proxy reads and writes ({@link io.wirespeed.lb.synproxy.HandshakeOptions}) and the
+ * timestamp translation between the two ends' clocks ({@link io.wirespeed.lb.synproxy.TimestampShift}). The
+ * packet path that uses them is {@code io.wirespeed.lb.path.SynProxy}.
  */
 package io.wirespeed.lb.synproxy;
