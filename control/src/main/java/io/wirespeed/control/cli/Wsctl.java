@@ -42,7 +42,7 @@ public final class Wsctl {
         return run(args, System.in, out, err);
     }
 
-    /** As {@link #run(String[], PrintStream, PrintStream)}, reading {@code wsctl lb -R}'s rules from {@code in}. */
+    /** As {@link #run(String[], PrintStream, PrintStream)}, reading {@code wsctl lb -R}'s and {@code wsctl ipset restore}'s commands from {@code in}. */
     public int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         CommandLine line;
         try {
