@@ -186,6 +186,17 @@ class ProtectWsctlTest {
             if (line[0].equals("lb") && n > 1 && !LbProtectParser.COMMANDS.contains(line[1])) {
                 line[1] = LbProtectParser.COMMANDS.get(random.nextInt(LbProtectParser.COMMANDS.size()));
             }
+            if (line[0].equals("ipset") && n > 1) {
+                // the same words as a line of wsctl ipset restore: a set change, or refused with the line's number
+                String restoreLine = String.join(" ", java.util.Arrays.copyOfRange(line, 1, n)).strip();
+                try {
+                    if (!restoreLine.isEmpty()) {
+                        assertTrue(IpsetCommandParser.CHANGES.contains(IpsetRestore.parse(restoreLine, 7).cmd()), restoreLine);
+                    }
+                } catch (CliException e) {
+                    assertTrue(e.getMessage().startsWith("Error in line 7: ") && !e.getMessage().contains("\n"), e.getMessage());
+                }
+            }
             CliRequest request;
             try {
                 CommandLine cl = CommandLine.parse(line, Map.of());
