@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one {@code wsctl lb} command line against the daemon and prints what ipvsadm would print.
@@ -170,21 +171,14 @@ final class LbCli {
     private static String savedRules(ControlClient client, Object services) throws IOException, CommandException {
         Object rules;
         try {
-            rules = client.call("lb.protect.list", java.util.Map.of());
+            rules = client.call("lb.protect.list", Map.of());
         } catch (CommandException e) {
             if (e.getMessage().startsWith("unknown command 'lb.protect.list'")) {
                 return "";
             }
             throw e;
         }
-        java.util.Set<String> saved = new java.util.HashSet<>();
-        List<java.util.Map<String, Object>> list = Reply.list(services, "lb.list");
-        for (int i = 0; i < list.size(); i++) {
-            if (!list.get(i).containsKey("match")) {
-                saved.add(ProtectFormatter.serviceOption(list.get(i), "lb.list[" + i + "]"));
-            }
-        }
-        return ProtectFormatter.savedRules(rules, saved);
+        return ProtectFormatter.savedRules(rules, services);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.wirespeed.control.cli;
 
 import io.wirespeed.lb.service.IpAddress;
 import io.wirespeed.lb.service.Protocol;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,9 +51,16 @@ final class ProtectFormatter {
      * them last), so a service's lines find it. The rules of a service that does not exist (kept
      * for when it is added again) are printed as comments: {@code -R} would refuse them.
      *
-     * @param services the options of the services {@code -S} printed ({@code -t 198.18.0.100:80})
+     * @param lbList the {@code lb.list} reply whose services {@code -S} printed
      */
-    static String savedRules(Object data, Set<String> services) {
+    static String savedRules(Object data, Object lbList) {
+        Set<String> services = new HashSet<>();
+        List<Map<String, Object>> saved = Reply.list(lbList, "lb.list");
+        for (int i = 0; i < saved.size(); i++) {
+            if (!saved.get(i).containsKey("match")) {
+                services.add(serviceOption(saved.get(i), "lb.list[" + i + "]"));
+            }
+        }
         Map<String, Object> reply = Reply.object(data, "lb.protect.list");
         StringBuilder out = new StringBuilder();
         List<Object> scopes = Reply.values(reply, "scopes", "lb.protect.list");
@@ -98,7 +106,7 @@ final class ProtectFormatter {
     }
 
     /** {@code -t 198.18.0.100:80} for a scope or a service of {@code lb.list}: both carry proto, vip and port. */
-    static String serviceOption(Map<String, Object> s, String where) {
+    private static String serviceOption(Map<String, Object> s, String where) {
         Protocol proto;
         IpAddress vip;
         try {
