@@ -28,7 +28,7 @@ final class Formatters {
             case "stats.synproxy" -> synproxy(data);
             case "worker.stats" -> workerStats(data);
             case "pool" -> pool(data);
-            case "ipset.list", "lb.protect.list" -> ProtectFormatter.forCommand(cmd, data);
+            case "ipset.list", "ipset.save", "lb.protect.list" -> ProtectFormatter.forCommand(cmd, data);
             default -> "";
         };
     }

@@ -7,8 +7,12 @@ import java.util.Map;
 /**
  * {@code wsctl ipset ...}: Linux ipset's command line for the load balancer's sets
  * ({@code create NAME TYPE [family inet|inet6] [maxelem N]}, {@code add|del NAME ENTRY},
- * {@code flush|destroy NAME}, {@code list [NAME]}). Checked for shape here; the elements themselves
- * are checked by the daemon, which knows each set's type and family.
+ * {@code flush|destroy NAME}, {@code list [NAME]}, {@code save [NAME]}, {@code restore}). Checked for
+ * shape here; the elements themselves are checked by the daemon, which knows each set's type and family.
+ *
+ * <p>{@code save} prints the sets as the commands that create them, one per line without the leading
+ * {@code wsctl ipset}, as {@code ipset save} does; {@code restore} reads such lines from stdin
+ * ({@link IpsetRestore}).
  */
 final class IpsetCommandParser {
     static final String USAGE = """
@@ -18,8 +22,14 @@ final class IpsetCommandParser {
                    wsctl ipset flush SETNAME
                    wsctl ipset destroy SETNAME
                    wsctl ipset list [SETNAME]
-            Sets are used by black and white lists: wsctl lb --add-blklst [-t VIP:PORT] -k ipset:SETNAME""";
-    private static final List<String> COMMANDS = List.of("create", "add", "del", "flush", "destroy", "list", "help");
+                   wsctl ipset save [SETNAME]           (the sets as create/add lines)
+                   wsctl ipset restore                  (create/add/del/flush/destroy lines from stdin)
+            Sets are used by black and white lists: wsctl lb --add-blklst [-t VIP:PORT] -k ipset:SETNAME
+            Restore the sets before the lists that name them: wsctl ipset restore < sets; wsctl lb -R < rules""";
+    private static final List<String> COMMANDS = List.of("create", "add", "del", "flush", "destroy", "list", "save",
+            "restore", "help");
+    /** The commands a {@code restore} line may hold: those that change sets. */
+    static final List<String> CHANGES = List.of("ipset.create", "ipset.add", "ipset.del", "ipset.flush", "ipset.destroy");
 
     private IpsetCommandParser() {}
 
@@ -55,10 +65,17 @@ final class IpsetCommandParser {
                 args.put("entry", required(t, "an element to " + command));
             }
             case "flush", "destroy" -> args.put("name", name(t));
-            case "list" -> {
+            case "list", "save" -> {
                 if (t.hasNext()) {
                     args.put("name", name(t));
                 }
+            }
+            case "restore" -> {
+                if (t.hasNext()) {
+                    throw CliException.invalid("ipset: restore takes no argument (it reads commands from stdin), got '"
+                            + t.next() + "'. " + hint());
+                }
+                return new Parsed.IpsetRestore();
             }
             default -> throw new IllegalStateException(command);
         }

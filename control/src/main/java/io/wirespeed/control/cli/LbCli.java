@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs one {@code wsctl lb} command line against the daemon and prints what ipvsadm would print.
@@ -127,6 +128,11 @@ final class LbCli {
                 return restore(client, in, err);
             }
             Object data = client.call(request.cmd(), request.args());
+            if (request.command() == LbCommand.SAVE && !json) {
+                out.print(LbFormatter.save(data));
+                out.print(savedRules(client, data));
+                return EXIT_OK;
+            }
             if (json) {
                 if (data != null) {
                     out.println(Json.write(data));
@@ -160,6 +166,24 @@ final class LbCli {
     }
 
     /**
+     * {@code -S}'s second part: the black/white lists and limits as {@code --add-blklst/--limit} lines
+     * (DPVS's ipvsadm options), after the services they name. A daemon that predates them (a newer
+     * wsctl during an upgrade) answers "unknown command": it has none to save, and -S still saves the services.
+     */
+    private static String savedRules(ControlClient client, Object services) throws IOException, CommandException {
+        Object rules;
+        try {
+            rules = client.call("lb.protect.list", Map.of());
+        } catch (CommandException e) {
+            if (e.getMessage().startsWith("unknown command 'lb.protect.list'")) {
+                return "";
+            }
+            throw e;
+        }
+        return ProtectFormatter.savedRules(rules, services);
+    }
+
+    /**
      * {@code -R}: one ipvsadm command per line (what {@code -S} prints), blank lines and {@code #}
      * comments skipped. Stops at the first line refused, naming it, so a half-applied restore is visible.
      */
@@ -174,6 +198,13 @@ final class LbCli {
                 continue;
             }
             List<String> words = Arrays.asList(trimmed.split("\\s+"));
+            if (LbProtectParser.handles(words)) {
+                int code = restoreRule(client, words, number, trimmed, err);
+                if (code != EXIT_OK) {
+                    return code;
+                }
+                continue;
+            }
             LbRequest request;
             try {
                 request = LbCommandParser.parse(words);
@@ -191,6 +222,29 @@ final class LbCli {
                 err.println("line " + number + ": " + e.getMessage());
                 return EXIT_FAILED;
             }
+        }
+        return EXIT_OK;
+    }
+
+    /** A list or limit line of {@code -S} ({@code --add-blklst ...}, {@code --limit ...}); the {@code --get-} ones only read. */
+    private static int restoreRule(ControlClient client, List<String> words, int number, String line, PrintStream err)
+            throws IOException {
+        CliRequest request;
+        try {
+            if (!(LbProtectParser.parse(words) instanceof Parsed.Call call) || call.request().cmd().equals("lb.protect.list")) {
+                err.println("line " + number + ": only table changes can be restored: " + line);
+                return EXIT_BAD_LINE;
+            }
+            request = call.request();
+        } catch (CliException e) {
+            err.println("line " + number + ": " + e.getMessage().replaceFirst("^Error: ", ""));
+            return EXIT_BAD_LINE;
+        }
+        try {
+            client.call(request.cmd(), request.args());
+        } catch (CommandException e) {
+            err.println("line " + number + ": " + e.getMessage());
+            return EXIT_FAILED;
         }
         return EXIT_OK;
     }

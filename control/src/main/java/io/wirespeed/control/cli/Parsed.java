@@ -11,6 +11,9 @@ sealed interface Parsed {
     /** {@code wsctl capture ...} or {@code wsctl sample ...}, run by {@link CaptureCli}. */
     record Capture(String object, java.util.List<String> args) implements Parsed {}
 
+    /** {@code wsctl ipset restore}: set commands from stdin, run by {@link IpsetRestore}. */
+    record IpsetRestore() implements Parsed {}
+
     /** Print this usage text and succeed, without contacting the daemon. */
     record Help(String text) implements Parsed {}
 }

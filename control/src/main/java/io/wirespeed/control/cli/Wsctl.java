@@ -42,7 +42,7 @@ public final class Wsctl {
         return run(args, System.in, out, err);
     }
 
-    /** As {@link #run(String[], PrintStream, PrintStream)}, reading {@code wsctl lb -R}'s rules from {@code in}. */
+    /** As {@link #run(String[], PrintStream, PrintStream)}, reading {@code wsctl lb -R}'s and {@code wsctl ipset restore}'s commands from {@code in}. */
     public int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         CommandLine line;
         try {
@@ -57,6 +57,9 @@ public final class Wsctl {
         }
         if (line.parsed() instanceof Parsed.Lb lb) {
             return new LbCli(line.socket(), timeout, line.json()).run(lb.args(), in, out, err);
+        }
+        if (line.parsed() instanceof Parsed.IpsetRestore) {
+            return new IpsetRestore(line.socket(), timeout).run(in, err);
         }
         if (line.parsed() instanceof Parsed.Capture capture) {
             return new CaptureCli(line.socket(), timeout, line.json()).run(capture.object(), capture.args(), out, err);

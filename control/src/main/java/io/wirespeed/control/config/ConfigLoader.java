@@ -44,7 +44,7 @@ public final class ConfigLoader {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final List<String> TOP_KEYS = List.of("workers", "pool", "control", "ports", "routes", "neighbours",
-            "services", "lb", "metrics");
+            "ipsets", "protection", "services", "lb", "metrics");
 
     private ConfigLoader() {}
 
@@ -104,10 +104,13 @@ public final class ConfigLoader {
         RoutingReader routing = new RoutingReader(interfaces);
         List<RouteConfig> routes = routing.routes(top.optional("routes"));
         List<NeighbourConfig> neighbours = routing.neighbours(top.optional("neighbours"));
-        List<ServiceConfig> services = new ServicesReader(interfaces).read(top.optional("services"));
+        // ipsets first: the lists of services and of protection: may name them
+        ProtectionReader protection = ProtectionReader.read(top.optional("ipsets"));
+        List<ServiceConfig> services = new ServicesReader(interfaces, protection).read(top.optional("services"));
         LbConfig lb = lb(top.optional("lb"));
         MetricsConfig metrics = MetricsReader.read(top.optional("metrics"));
-        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb, metrics);
+        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb, metrics,
+                protection.config(top.optional("protection")));
     }
 
     private static Optional<Node> compose(String yaml, String source) throws ConfigException {

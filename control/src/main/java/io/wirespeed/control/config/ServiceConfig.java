@@ -16,9 +16,11 @@ import java.util.Optional;
  *
  * @param realServers with the port the table will use: DR and TUN servers carry the service port
  * @param healthCheck {@code health_check:}, what {@code wsctl lb --health-check} sets; empty: not checked
+ * @param rules {@code blacklist:}, {@code whitelist:} and {@code limits:}, what {@code wsctl lb --add-blklst
+ *     --add-whtlst --limit -t|-u VIP:PORT} set; applied by {@link ProtectionConfig#applyTo}
  */
 public record ServiceConfig(VirtualService settings, List<RealServer> realServers, List<LocalAddress> localAddresses,
-                            Optional<HealthCheck> healthCheck) {
+                            Optional<HealthCheck> healthCheck, RulesConfig rules) {
     public ServiceConfig {
         if (settings == null) {
             throw new IllegalArgumentException("service settings are missing");
@@ -26,6 +28,13 @@ public record ServiceConfig(VirtualService settings, List<RealServer> realServer
         realServers = List.copyOf(realServers);
         localAddresses = List.copyOf(localAddresses);
         healthCheck = healthCheck == null ? Optional.empty() : healthCheck;
+        rules = rules == null ? RulesConfig.NONE : rules;
+    }
+
+    /** A service without black/white lists or rate limits. */
+    public ServiceConfig(VirtualService settings, List<RealServer> realServers, List<LocalAddress> localAddresses,
+                         Optional<HealthCheck> healthCheck) {
+        this(settings, realServers, localAddresses, healthCheck, RulesConfig.NONE);
     }
 
     /** A service without a health check. */

@@ -32,7 +32,8 @@ import java.util.Set;
  */
 final class ServicesReader {
     private static final List<String> SERVICE_KEYS = List.of("proto", "vip", "port", "match", "scheduler", "flags",
-            "persistent", "netmask", "client_address", "synproxy", "laddrs", "real_servers", "health_check");
+            "persistent", "netmask", "client_address", "synproxy", "laddrs", "real_servers", "health_check", "blacklist",
+            "whitelist", "limits");
     /** A SNAT service's match ({@code -H proto=P,src-range=..,dst-range=..,iif=..,oif=..}); proto is the service's. */
     private static final List<String> MATCH_KEYS = List.of("src_range", "dst_range", "iif", "oif");
     private static final List<String> SERVER_KEYS = List.of("addr", "port", "method", "weight", "upper", "lower");
@@ -41,9 +42,17 @@ final class ServicesReader {
     private static final String FULLNAT_ALIAS = "fullnat";
 
     private final Set<String> portNames;
+    private final ProtectionReader protection;
 
-    ServicesReader(Set<String> portNames) {
+    /** @param protection reads a service's lists and limits, knowing the declared ipsets */
+    ServicesReader(Set<String> portNames, ProtectionReader protection) {
         this.portNames = portNames;
+        this.protection = protection;
+    }
+
+    /** For a file without ipsets. */
+    ServicesReader(Set<String> portNames) {
+        this(portNames, ProtectionReader.withoutSets());
     }
 
     List<ServiceConfig> read(Optional<YamlField> field) throws ConfigException {
@@ -64,7 +73,7 @@ final class ServicesReader {
                         + "are its real_servers (method snat)");
             }
             services.add(new ServiceConfig(settings, realServers(m, settings.key()), localAddresses(m),
-                    healthCheck(m.optional("health_check"), settings.key())));
+                    healthCheck(m.optional("health_check"), settings.key()), protection.rules(m, settings.key())));
         }
         return services;
     }

@@ -12,7 +12,15 @@ public record WirespeedConfig(
         List<NeighbourConfig> neighbours,
         List<ServiceConfig> services,
         LbConfig lb,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        ProtectionConfig protection) {
+
+    /** A config without ipsets or global protection rules. */
+    public WirespeedConfig(WorkersConfig workers, PoolConfig pool, ControlConfig control, List<PortConfig> ports,
+                           List<RouteConfig> routes, List<NeighbourConfig> neighbours, List<ServiceConfig> services, LbConfig lb,
+                           MetricsConfig metrics) {
+        this(workers, pool, control, ports, routes, neighbours, services, lb, metrics, ProtectionConfig.NONE);
+    }
 
     /** A config without a metrics endpoint. */
     public WirespeedConfig(WorkersConfig workers, PoolConfig pool, ControlConfig control, List<PortConfig> ports,
@@ -25,5 +33,6 @@ public record WirespeedConfig(
         routes = List.copyOf(routes);
         neighbours = List.copyOf(neighbours);
         services = List.copyOf(services);
+        protection = protection == null ? ProtectionConfig.NONE : protection;
     }
 }

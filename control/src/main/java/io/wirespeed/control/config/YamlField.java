@@ -120,6 +120,11 @@ final class YamlField {
         return node instanceof ScalarNode;
     }
 
+    /** True when the node is written as a YAML integer, for fields that take a number or a list of them. */
+    boolean isInteger() {
+        return node instanceof ScalarNode && Tag.INT.equals(node.getTag());
+    }
+
     /** True when the node is written as a YAML boolean, for fields that take a number or a switch. */
     boolean isBoolean() {
         return node instanceof ScalarNode && Tag.BOOL.equals(node.getTag());

@@ -95,6 +95,7 @@ public final class DataPlane implements AutoCloseable {
         lbServices.vipPortPolicy(config.lb().vipPortWithoutService());
         lbProtect = new io.wirespeed.lb.protect.ProtectTable(cores.size());
         addServices(config.services(), lbServices);
+        addProtection(config, lbProtect);
         PoolConfig pc = config.pool();
         PoolBacking.Request req = switch (pc.hugepages()) {
             case AUTO -> PoolBacking.Request.HUGEPAGES_PREFERRED;
@@ -222,6 +223,23 @@ public final class DataPlane implements AutoCloseable {
         }
         if (!services.isEmpty()) {
             LOG.info("event=lb_services services=" + services.size());
+        }
+    }
+
+    /**
+     * The config's {@code ipsets:}, {@code protection:} and each service's lists and limits, through the
+     * table methods {@code wsctl ipset} and {@code wsctl lb --add-blklst/--limit} use. As with services,
+     * a refusal means the reader and the table disagree: the start is aborted, naming the set or scope.
+     */
+    static void addProtection(WirespeedConfig config, io.wirespeed.lb.protect.ProtectTable table) {
+        try {
+            config.protection().applyTo(table, config.services());
+        } catch (io.wirespeed.lb.protect.ProtectException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (!table.current().isEmpty() || !table.current().sets().isEmpty()) {
+            LOG.info("event=lb_protection ipsets=" + table.current().sets().size() + " scopes="
+                    + (table.current().services().size() + (table.current().global().isEmpty() ? 0 : 1)));
         }
     }
 

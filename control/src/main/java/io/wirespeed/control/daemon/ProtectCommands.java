@@ -77,6 +77,7 @@ public final class ProtectCommands {
             table.destroySet(Args.string(a, "name"));
         }));
         r.register("ipset.list", this::listSets);
+        r.register("ipset.save", this::listSets); // the same sets; wsctl prints them as create/add lines
         r.register("lb.acl.add", a -> change(() -> {
             Args.allowOnly(a, "proto", "vip", "port", "list", "entry");
             table.addListEntry(existingScope(a), white(a), entry(a));

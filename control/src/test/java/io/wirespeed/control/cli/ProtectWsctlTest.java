@@ -133,6 +133,9 @@ class ProtectWsctlTest {
         usageError("ipset add s", "missing an element");
         usageError("ipset add s 1.2.3.4 extra", "unexpected argument");
         usageError("ipset create " + "n".repeat(40) + " hash:ip", "setname");
+        usageError("ipset restore sets.txt", "restore takes no argument (it reads commands from stdin)");
+        usageError("ipset save a b", "unexpected argument 'b'");
+        usageError("ipset save a%b", "setname 'a%b' must be");
         usageError("lb --add-blklst -t 198.18.0.100:80", "needs -k");
         usageError("lb --add-blklst -k", "missing argument");
         usageError("lb --add-blklst -k 1.2.3.4 -k 1.2.3.5", "multiple '-k'");
@@ -148,12 +151,26 @@ class ProtectWsctlTest {
         usageError("lb --add-whtlst -k 1.2.3.4 --bogus", "unknown option");
     }
 
+    @Test
+    void saveAsksForTheSetsAndRestoreReadsStdin() throws Exception {
+        assertEquals(new CliRequest("ipset.save", Map.of()), parse("ipset save"));
+        assertEquals(new CliRequest("ipset.save", Map.of("name", "bad")), parse("ipset sa bad"));
+        assertTrue(CommandLine.parse("ipset restore".split(" "), Map.of()).parsed() instanceof Parsed.IpsetRestore);
+        run("ipset create bad hash:ip,port family inet6 maxelem 9");
+        run("ipset add bad 2001:db8::1,udp:53");
+        assertEquals("create bad hash:ip,port family inet6 maxelem 9\nadd bad 2001:db8::1,udp:53\n", run("ipset save"));
+        // each saved line is a command wsctl ipset takes as it is
+        for (String line : run("ipset save bad").split("\n")) {
+            assertTrue(IpsetCommandParser.CHANGES.contains(IpsetRestore.parse(line, 1).cmd()), line);
+        }
+    }
+
     /** Random lines from the commands' own vocabulary: each is parsed or refused with a CliException, and what parses is answered or refused by the daemon with a CommandException. */
     @Test
     void randomLinesNeverBreakTheParserOrTheDaemon() throws Exception {
         List<String> words = List.of("ipset", "create", "add", "del", "flush", "destroy", "list", "help", "s", "hash:ip",
                 "hash:net", "hash:ip,port", "family", "inet", "inet6", "maxelem", "0", "7", "99999999999", "10.0.0.1",
-                "10.0.0.0/8", "10.0.0.1,tcp:80", "2001:db8::1", "::/0", "-1", "", "ipset:s", "lb", "--add-blklst",
+                "10.0.0.0/8", "10.0.0.1,tcp:80", "save", "restore", "2001:db8::1", "::/0", "-1", "", "ipset:s", "lb", "--add-blklst",
                 "--del-blklst", "--add-whtlst", "--del-whtlst", "--limit", "--del-limit", "--get-blklst", "--get-limit",
                 "-t", "-u", "-k", "198.18.0.100:80", "[2001:db8::100]:80", "global", "--src-cps", "--vip-pps",
                 "--src-prefix", "24,64", "300", "1.2.3.4.5", "\u00e9", "%", ",", ":");
@@ -168,6 +185,17 @@ class ProtectWsctlTest {
             }
             if (line[0].equals("lb") && n > 1 && !LbProtectParser.COMMANDS.contains(line[1])) {
                 line[1] = LbProtectParser.COMMANDS.get(random.nextInt(LbProtectParser.COMMANDS.size()));
+            }
+            if (line[0].equals("ipset") && n > 1) {
+                // the same words as a line of wsctl ipset restore: a set change, or refused with the line's number
+                String restoreLine = String.join(" ", java.util.Arrays.copyOfRange(line, 1, n)).strip();
+                try {
+                    if (!restoreLine.isEmpty()) {
+                        assertTrue(IpsetCommandParser.CHANGES.contains(IpsetRestore.parse(restoreLine, 7).cmd()), restoreLine);
+                    }
+                } catch (CliException e) {
+                    assertTrue(e.getMessage().startsWith("Error in line 7: ") && !e.getMessage().contains("\n"), e.getMessage());
+                }
             }
             CliRequest request;
             try {

@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
  * The configuration file ({@code wirespeed.yaml}) from arbitrary bytes: the loader either returns a
  * configuration or throws a {@link ConfigException} that names the problem. Anything else (a YAML
  * library exception that escaped, a NumberFormatException, a stack overflow on deep nesting) is
- * a daemon that fails to start without telling the operator why. Seeds: the lab's configuration
- * and the test configuration that uses every section, in ConfigFuzzTestInputs/configFiles.
+ * a daemon that fails to start without telling the operator why. Seeds: the lab's configuration,
+ * the test configuration that uses every section and one with ipsets, global and per-service lists
+ * and limits, in ConfigFuzzTestInputs/configFiles.
  */
 class ConfigFuzzTest {
     @FuzzTest(maxDuration = "5m")

@@ -9,6 +9,7 @@ import io.wirespeed.control.lab.DaemonProcess;
 import io.wirespeed.control.lab.Lab;
 import io.wirespeed.control.lab.RealServers;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -36,12 +37,23 @@ class LbProtectIT {
     static void startLab() throws IOException {
         Lab.requireRootAndNetns();
         lab = Lab.up();
-        Path socket = Path.of("/run/wirespeed/it-" + lab.prefix() + ".sock");
-        daemon = DaemonProcess.start(lab.lb(), RouterScenarios.writeConfig(lab, socket, "afpacket", 1), socket);
-        cli = new WsctlCli(socket);
+        startDaemon(RouterScenarios.writeConfig(lab, socket(""), "afpacket", 1), "");
         cli.ok("ip", "addr", "add", VIP + "/32", "dev", "port0");
         lab.execOk(lab.c1(), "ip", "addr", "add", B + "/24", "dev", "eth0");
         servers = RealServers.start(lab);
+    }
+
+    private static Path socket(String variant) {
+        return Path.of("/run/wirespeed/it-" + lab.prefix() + variant + ".sock");
+    }
+
+    /** Stops the running daemon, if any, and starts one with {@code config} (whose socket is {@link #socket}(variant)). */
+    private static void startDaemon(Path config, String variant) {
+        if (daemon != null) {
+            assertEquals(0, daemon.stop(), "clean shutdown");
+        }
+        daemon = DaemonProcess.start(lab.lb(), config, socket(variant));
+        cli = new WsctlCli(socket(variant));
     }
 
     @AfterAll
@@ -70,6 +82,8 @@ class LbProtectIT {
         cli.run("lb", "--del-whtlst", "-t", VIP + ":80", "-k", "ipset:friends");
         cli.run("lb", "--del-limit", "-t", VIP + ":80");
         cli.run("ipset", "destroy", "friends");
+        cli.run("lb", "--del-blklst", "-t", VIP + ":80", "-k", "ipset:suspects");
+        cli.run("ipset", "destroy", "suspects");
         cli.ok("lb", "-C");
     }
 
@@ -115,15 +129,20 @@ class LbProtectIT {
         assertTrue(cli.ok("ipset", "list", "friends").contains("Members:\n" + A + "\n"));
     }
 
+    /** {@code attempts} connections from {@code from} at once: how many were answered. */
+    private static long burst(String from, int attempts) {
+        // all at once, each allowed 0.5 s to connect: a refused SYN's retransmission (1 s later) comes too late
+        CommandResult burst = lab.exec(lab.c1(), "sh", "-c", "seq " + attempts + " | xargs -P " + attempts
+                + " -I{} curl -s -o /dev/null -w '%{http_code}\\n' --connect-timeout 0.5 --max-time 3 --interface " + from + " " + URL
+                + "; true");
+        return burst.stdout().lines().filter(l -> l.equals("200")).count();
+    }
+
     @Test
     void aPerSourceConnectionLimitCapsOneClientWhileTheOtherIsServed() {
         cli.ok("lb", "--limit", "-t", VIP + ":80", "--src-cps", "10");
         int attempts = 60;
-        // all at once, each allowed 0.5 s to connect: a refused SYN's retransmission (1 s later) comes too late
-        CommandResult burst = lab.exec(lab.c1(), "sh", "-c", "seq " + attempts + " | xargs -P " + attempts
-                + " -I{} curl -s -o /dev/null -w '%{http_code}\\n' --connect-timeout 0.5 --max-time 3 --interface " + A + " " + URL
-                + "; true");
-        long answered = burst.stdout().lines().filter(l -> l.equals("200")).count();
+        long answered = burst(A, attempts);
         long refused = attempts - answered;
         // Counts, not timing: at most the burst (10) plus what 10/s refills during the attempts got through; a
         // slow machine may lose an admitted one to the 0.5 s connect timeout, so no exact lower bound.
@@ -138,5 +157,62 @@ class LbProtectIT {
         // first (CI saw 43 counted for 47 refused once): the rule must have counted most of them.
         assertTrue(counted > 0 && counted >= refused / 2, counted + " SYNs counted by the rule for " + refused + " refused connections");
         assertEquals(counted, dropCount("source_new_connections_per_second"), "the rule's count is the reason's");
+    }
+
+    /**
+     * The same rules from wirespeed.yaml: B is blacklisted through an ipset, A limited to 10 new
+     * connections/s, from the daemon's first packet. Saved with {@code wsctl ipset save} and
+     * {@code wsctl lb -S}, they come back after a restart with {@code wsctl ipset restore} and
+     * {@code wsctl lb -R}, as the operator's runbook would do it.
+     */
+    @Test
+    void rulesFromTheConfigFileApplyAtStartAndSurviveARestartThroughSaveAndRestore() throws IOException {
+        Path plain = RouterScenarios.writeConfig(lab, socket(""), "afpacket", 1);
+        String yaml = Files.readString(plain).replace(socket("").toString(), socket("-yaml").toString())
+                .replace("addresses: [198.18.0.1/24,", "addresses: [198.18.0.1/24, " + VIP + "/32,") + """
+                ipsets:
+                  - {name: suspects, type: hash:ip, entries: [%s]}
+                services:
+                  - proto: tcp
+                    vip: %s
+                    port: 80
+                    scheduler: rr
+                    real_servers: [{addr: 198.19.0.11, method: nat}, {addr: 198.19.0.12, method: nat}]
+                    blacklist: [ipset:suspects]
+                    limits: {src_cps: 10}
+                """.formatted(B, VIP);
+        Path withRules = Lab.logDir().resolve("wirespeed-" + lab.prefix() + "-protect.yaml");
+        Files.writeString(withRules, yaml);
+        startDaemon(withRules, "-yaml");
+
+        assertFalse(served(B), "blacklisted by the file");
+        long answered = burst(A, 40);
+        assertTrue(answered > 0 && answered <= 25, answered + " of 40 answered under the file's 10/s");
+        assertTrue(dropCount("source_blacklisted") > 0 && dropCount("source_new_connections_per_second") > 0);
+
+        Path sets = Lab.logDir().resolve("ipsets-" + lab.prefix() + ".txt");
+        Path rules = Lab.logDir().resolve("rules-" + lab.prefix() + ".txt");
+        Files.writeString(sets, cli.ok("ipset", "save"));
+        Files.writeString(rules, cli.ok("lb", "-S", "-n"));
+        assertTrue(Files.readString(rules).contains("--add-blklst -t " + VIP + ":80 -k ipset:suspects\n"
+                + "--limit -t " + VIP + ":80 --src-cps 10\n"), Files.readString(rules));
+
+        startDaemon(plain, ""); // the restart: a daemon whose file has no services or rules
+        cli.ok("ip", "addr", "add", VIP + "/32", "dev", "port0");
+        assertTrue(cli.ok("ipset", "list").isEmpty() && cli.ok("lb", "-S").isEmpty(), "nothing survives by itself");
+        restore("ipset restore", sets);
+        restore("lb -R", rules);
+        assertFalse(served(B), "blacklisted again");
+        assertTrue(served(A), "served under its limit");
+        assertTrue(cli.ok("lb", "--get-limit", "-t", VIP + ":80").contains("--src-cps 10"));
+    }
+
+    /** {@code wsctl COMMAND < file}, as the operator restores. */
+    private static void restore(String command, Path file) {
+        CommandResult r = io.wirespeed.control.lab.Shell.run(java.time.Duration.ofSeconds(30),
+                java.util.Map.of("JAVA_HOME", System.getProperty("java.home")),
+                java.util.List.of("sh", "-c", Lab.repoRoot().resolve("bin/wsctl") + " -s " + cli.socket() + " " + command
+                        + " < " + file));
+        assertTrue(r.ok(), r.describe());
     }
 }
