@@ -28,6 +28,7 @@ final class Formatters {
             case "worker.stats" -> workerStats(data);
             case "pool" -> pool(data);
             case "ipset.list", "lb.protect.list" -> ProtectFormatter.forCommand(cmd, data);
+            case "bgp.show" -> BgpCli.format(data);
             default -> "";
         };
     }

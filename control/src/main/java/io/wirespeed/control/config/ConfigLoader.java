@@ -44,7 +44,7 @@ public final class ConfigLoader {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final List<String> TOP_KEYS = List.of("workers", "pool", "control", "ports", "routes", "neighbours",
-            "services", "lb", "metrics");
+            "services", "lb", "metrics", "bgp");
 
     private ConfigLoader() {}
 
@@ -107,7 +107,8 @@ public final class ConfigLoader {
         List<ServiceConfig> services = new ServicesReader(interfaces).read(top.optional("services"));
         LbConfig lb = lb(top.optional("lb"));
         MetricsConfig metrics = MetricsReader.read(top.optional("metrics"));
-        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb, metrics);
+        Optional<BgpConfig> bgp = BgpReader.read(top.optional("bgp"));
+        return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb, metrics, bgp);
     }
 
     private static Optional<Node> compose(String yaml, String source) throws ConfigException {

@@ -1,6 +1,7 @@
 package io.wirespeed.control.config;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The whole of {@code wirespeed.yaml}, validated and with defaults filled in. Immutable. */
 public record WirespeedConfig(
@@ -12,12 +13,20 @@ public record WirespeedConfig(
         List<NeighbourConfig> neighbours,
         List<ServiceConfig> services,
         LbConfig lb,
-        MetricsConfig metrics) {
+        MetricsConfig metrics,
+        Optional<BgpConfig> bgp) {
 
     /** A config without a metrics endpoint. */
     public WirespeedConfig(WorkersConfig workers, PoolConfig pool, ControlConfig control, List<PortConfig> ports,
                            List<RouteConfig> routes, List<NeighbourConfig> neighbours, List<ServiceConfig> services, LbConfig lb) {
         this(workers, pool, control, ports, routes, neighbours, services, lb, MetricsConfig.OFF);
+    }
+
+    /** A config that announces nothing over BGP. */
+    public WirespeedConfig(WorkersConfig workers, PoolConfig pool, ControlConfig control, List<PortConfig> ports,
+                           List<RouteConfig> routes, List<NeighbourConfig> neighbours, List<ServiceConfig> services, LbConfig lb,
+                           MetricsConfig metrics) {
+        this(workers, pool, control, ports, routes, neighbours, services, lb, metrics, Optional.empty());
     }
 
     public WirespeedConfig {
