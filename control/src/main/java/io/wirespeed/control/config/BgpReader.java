@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  */
 final class BgpReader {
     static final List<String> KEYS = List.of("bird_socket", "include_file", "protocol", "ipv4_table", "ipv6_table", "hold_down");
-    /** BIRD's symbol grammar; its symbols are at most 64 characters (SYM_MAX_LEN). */
-    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    /** BIRD's symbol grammar; longer symbols than 64 characters it refuses ("Symbol too long"). */
+    private static final Pattern SYMBOL = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(ms|s)");
 
     private BgpReader() {}
