@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -284,10 +283,5 @@ public final class VipAnnouncer implements AutoCloseable {
             closed = true;
             thread.shutdownNow();
         }
-    }
-
-    /** VIPs BIRD has confirmed, for tests. */
-    Set<IpAddress> applied() throws InterruptedException, ExecutionException {
-        return thread.submit(() -> Set.copyOf(applied)).get();
     }
 }
