@@ -29,6 +29,7 @@ final class Formatters {
             case "worker.stats" -> workerStats(data);
             case "pool" -> pool(data);
             case "ipset.list", "ipset.save", "lb.protect.list" -> ProtectFormatter.forCommand(cmd, data);
+            case "bgp.show" -> BgpCli.format(data);
             default -> "";
         };
     }

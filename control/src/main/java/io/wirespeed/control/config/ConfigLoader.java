@@ -44,7 +44,7 @@ public final class ConfigLoader {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final List<String> TOP_KEYS = List.of("workers", "pool", "control", "ports", "routes", "neighbours",
-            "ipsets", "protection", "services", "lb", "metrics");
+            "ipsets", "protection", "services", "lb", "metrics", "bgp");
 
     private ConfigLoader() {}
 
@@ -109,8 +109,9 @@ public final class ConfigLoader {
         List<ServiceConfig> services = new ServicesReader(interfaces, protection).read(top.optional("services"));
         LbConfig lb = lb(top.optional("lb"));
         MetricsConfig metrics = MetricsReader.read(top.optional("metrics"));
+        Optional<BgpConfig> bgp = BgpReader.read(top.optional("bgp"));
         return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb, metrics,
-                protection.config(top.optional("protection")));
+                protection.config(top.optional("protection")), bgp);
     }
 
     private static Optional<Node> compose(String yaml, String source) throws ConfigException {

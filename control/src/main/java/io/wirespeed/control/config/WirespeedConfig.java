@@ -1,6 +1,7 @@
 package io.wirespeed.control.config;
 
 import java.util.List;
+import java.util.Optional;
 
 /** The whole of {@code wirespeed.yaml}, validated and with defaults filled in. Immutable. */
 public record WirespeedConfig(
@@ -13,13 +14,14 @@ public record WirespeedConfig(
         List<ServiceConfig> services,
         LbConfig lb,
         MetricsConfig metrics,
-        ProtectionConfig protection) {
+        ProtectionConfig protection,
+        Optional<BgpConfig> bgp) {
 
-    /** A config without ipsets or global protection rules. */
+    /** A config without ipsets or global protection rules that announces nothing over BGP. */
     public WirespeedConfig(WorkersConfig workers, PoolConfig pool, ControlConfig control, List<PortConfig> ports,
                            List<RouteConfig> routes, List<NeighbourConfig> neighbours, List<ServiceConfig> services, LbConfig lb,
                            MetricsConfig metrics) {
-        this(workers, pool, control, ports, routes, neighbours, services, lb, metrics, ProtectionConfig.NONE);
+        this(workers, pool, control, ports, routes, neighbours, services, lb, metrics, ProtectionConfig.NONE, Optional.empty());
     }
 
     /** A config without a metrics endpoint. */
@@ -34,5 +36,6 @@ public record WirespeedConfig(
         neighbours = List.copyOf(neighbours);
         services = List.copyOf(services);
         protection = protection == null ? ProtectionConfig.NONE : protection;
+        bgp = bgp == null ? Optional.empty() : bgp;
     }
 }

@@ -13,6 +13,7 @@ public final class Commands {
         new LbCommands(dp.lbServices(), new ConnectionLister(dp.workers(), dp.lbPaths())).withHealth(dp.health()).register(registry);
         new HealthCommands(dp.health()).register(registry);
         new CaptureCommands(dp.captures(), java.util.Arrays.stream(dp.ports()).map(p -> p.name()).toList()).register(registry);
+        new io.wirespeed.control.bgp.BgpCommands(dp.announcer()).register(registry);
         new ProtectCommands(dp.lbProtect(), dp.lbServices(), dp.lbPaths()).register(registry);
     }
 }

@@ -70,6 +70,7 @@ public final class DataPlane implements AutoCloseable {
     private LbPath[] lbPaths;
     private CaptureManager captures;
     private io.wirespeed.lb.protect.ProtectTable lbProtect;
+    private io.wirespeed.control.bgp.VipAnnouncer announcer;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
@@ -188,6 +189,8 @@ public final class DataPlane implements AutoCloseable {
             opened.add(w::stop);
         }
         startHealthChecks();
+        // after the health checks, so the first announcement already reflects them; closed before them
+        config.bgp().ifPresent(bgp -> opened.add(announcer = io.wirespeed.control.bgp.VipAnnouncer.start(bgp, lbServices)));
         LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -335,6 +338,8 @@ public final class DataPlane implements AutoCloseable {
 
     /** The load balancer's health checks: run on the control plane, inhibit and restore real servers in {@link #lbServices()}. */
     public HealthChecker health() { return health; }
+    /** The BGP announcement of healthy VIPs through BIRD, when the config has a {@code bgp:} section. */
+    public java.util.Optional<io.wirespeed.control.bgp.VipAnnouncer> announcer() { return java.util.Optional.ofNullable(announcer); }
     public NetStack stack() { return stack; }
     public Master master() { return master; }
     public PacketPool pool() { return pool; }

@@ -50,7 +50,9 @@ public final class MetricsCollector {
             "wirespeed_server_in_bytes_total", "wirespeed_server_out_bytes_total", "wirespeed_server_active_connections",
             "wirespeed_server_inactive_connections", "wirespeed_server_connections_per_second",
             "wirespeed_server_in_packets_per_second", "wirespeed_server_out_packets_per_second",
-            "wirespeed_server_in_bytes_per_second", "wirespeed_server_out_bytes_per_second", "wirespeed_server_weight");
+            "wirespeed_server_in_bytes_per_second", "wirespeed_server_out_bytes_per_second", "wirespeed_server_weight",
+            "wirespeed_bgp_announcements_total", "wirespeed_bgp_withdrawals_total", "wirespeed_bgp_errors_total",
+            "wirespeed_bgp_reconfigurations_total", "wirespeed_bgp_bird_up", "wirespeed_bgp_vip_announced");
 
     private static final double NANOS = 1e9;
 
@@ -69,6 +71,7 @@ public final class MetricsCollector {
         connections(t);
         drops(t);
         services(t);
+        dp.announcer().ifPresent(a -> bgp(t, a.status()));
         return t.text();
     }
 
@@ -144,6 +147,19 @@ public final class MetricsCollector {
                 t.sample(c[i], "worker", Integer.toString(w), "event", events[i]);
             }
         }
+    }
+
+    /** Only with a {@code bgp:} section: a node that announces nothing has no BGP series at all. */
+    private static void bgp(PrometheusText t, io.wirespeed.control.bgp.BgpStatus s) {
+        t.family("wirespeed_bgp_announcements_total", Type.COUNTER, "VIPs BIRD started announcing (confirmed by BIRD).").sample(s.announcements());
+        t.family("wirespeed_bgp_withdrawals_total", Type.COUNTER, "VIPs BIRD stopped announcing (confirmed by BIRD).").sample(s.withdrawals());
+        t.family("wirespeed_bgp_errors_total", Type.COUNTER,
+                "Failed attempts to reach BIRD's control socket or to have BIRD take a change.").sample(s.errors());
+        t.family("wirespeed_bgp_reconfigurations_total", Type.COUNTER, "Changes BIRD took (configure succeeded).").sample(s.reconfigurations());
+        t.family("wirespeed_bgp_bird_up", Type.GAUGE, "1 when BIRD took the last change, 0 while it is unreachable or refusing.")
+                .sample(s.bird().equals("ok") ? 1 : 0);
+        t.family("wirespeed_bgp_vip_announced", Type.GAUGE, "1 while BIRD announces the VIP, 0 otherwise (withdrawn, hold-down, pending).");
+        s.vips().forEach((vip, state) -> t.sample(state == io.wirespeed.control.bgp.BgpStatus.VipState.ANNOUNCED ? 1 : 0, "vip", vip));
     }
 
     private void drops(PrometheusText t) {

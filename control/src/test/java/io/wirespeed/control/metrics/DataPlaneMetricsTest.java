@@ -53,7 +53,8 @@ class DataPlaneMetricsTest {
                     scheduler: rr
                     real_servers:
                       - {addr: 198.19.0.11, port: 80, method: nat, weight: 3}
-                """.formatted(dir.resolve("in.pcap"), dir.resolve("out.pcap")), "t.yaml");
+                bgp: {bird_socket: %s, include_file: %s}
+                """.formatted(dir.resolve("in.pcap"), dir.resolve("out.pcap"), dir.resolve("no-bird.ctl"), dir.resolve("vips.conf")), "t.yaml");
         dp = DataPlane.start(config);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (dp.ports()[0].stats().rxPackets() < NOT_FOR_US + UNKNOWN_TYPE || dropped() < NOT_FOR_US + UNKNOWN_TYPE) {
@@ -101,6 +102,10 @@ class DataPlaneMetricsTest {
         assertEquals(0.0, ExpositionParser.value(page, "wirespeed_service_connections_total", Map.of("service", "TCP 198.18.0.100:80")));
         assertEquals(65536.0, ExpositionParser.value(page, "wirespeed_lb_connections_capacity", Map.of("worker", "0")));
         assertTrue(DropReasons.count() > 0);
+        // no BIRD listens on the configured socket: nothing is announced, and the page says so
+        assertEquals(0.0, ExpositionParser.value(page, "wirespeed_bgp_bird_up", Map.of()));
+        assertEquals(0.0, ExpositionParser.value(page, "wirespeed_bgp_vip_announced", Map.of("vip", "198.18.0.100")));
+        assertEquals(0.0, ExpositionParser.value(page, "wirespeed_bgp_announcements_total", Map.of()));
     }
 
     @Test
