@@ -105,6 +105,8 @@ def frame_classes(eth):
     return {
         # ---- Ethernet
         "oversize": lambda i: [eth() / ip4() / UDP(sport=port(i), dport=DNS) / (b"j" * 1800)],
+        # fits the daemon's buffers, but 1600 bytes of IP on a 1500-byte MTU
+        "over_mtu": lambda i: [eth() / ip4() / UDP(sport=port(i), dport=DNS) / (b"m" * 1572)],
         "qinq": lambda i: [eth() / Dot1AD(vlan=10) / Dot1Q(vlan=20) / ip4() / UDP(sport=port(i), dport=DNS)],
         "vlan_in_vlan": lambda i: [eth() / Dot1Q(vlan=10) / Dot1Q(vlan=20) / ip4() / UDP(sport=port(i), dport=DNS)],
         "unknown_vlan": lambda i: [eth() / Dot1Q(vlan=77) / ip4() / UDP(sport=port(i), dport=DNS)],

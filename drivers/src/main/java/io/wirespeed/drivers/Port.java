@@ -39,6 +39,14 @@ public interface Port extends AutoCloseable {
 
     PortStats stats();
 
+    /**
+     * Frames the kernel dropped on their way to this port's queues before the data plane saw them
+     * (a full receive ring, no free buffer to receive into), summed over queues since the port
+     * opened; 0 for a port no kernel ring feeds. Kept apart from {@link PortStats#rxDrops()}, which
+     * counts the driver's own drops, because reading it is a system call per queue: control path only.
+     */
+    default long kernelRxDrops() { return 0; }
+
     /** A file descriptor that becomes readable when {@code queue} has packets, or -1 if none. */
     default int pollFd(int queue) { return -1; }
 

@@ -133,7 +133,7 @@ final class Formatters {
     }
 
     private static final List<String> PORT_COUNTERS =
-            List.of("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_drops", "tx_drops", "rx_errors");
+            List.of("rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "rx_drops", "rx_kernel_drops", "tx_drops", "rx_errors");
     private static final List<String> WORKER_COUNTERS = List.of("rx_packets", "tx_packets", "drops");
 
     /** Port and worker counter tables, then the drops by reason. */

@@ -54,6 +54,7 @@ final class StatsCommands {
             m.put("tx_packets", s.txPackets());
             m.put("tx_bytes", s.txBytes());
             m.put("rx_drops", s.rxDrops());
+            m.put("rx_kernel_drops", p.kernelRxDrops());
             m.put("tx_drops", s.txDrops());
             m.put("rx_errors", s.rxErrors());
             out.add(m);

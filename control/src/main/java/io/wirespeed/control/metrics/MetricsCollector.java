@@ -32,8 +32,8 @@ public final class MetricsCollector {
     /** Every metric family a page can hold, for the dashboard test and the docs. */
     public static final List<String> FAMILIES = List.of(
             "wirespeed_port_rx_packets_total", "wirespeed_port_rx_bytes_total", "wirespeed_port_tx_packets_total",
-            "wirespeed_port_tx_bytes_total", "wirespeed_port_rx_dropped_total", "wirespeed_port_tx_dropped_total",
-            "wirespeed_port_rx_errors_total",
+            "wirespeed_port_tx_bytes_total", "wirespeed_port_rx_dropped_total", "wirespeed_port_rx_kernel_dropped_total",
+            "wirespeed_port_tx_dropped_total", "wirespeed_port_rx_errors_total",
             "wirespeed_worker_busy_seconds_total", "wirespeed_worker_idle_seconds_total", "wirespeed_worker_iterations_total",
             "wirespeed_worker_busy_iterations_total", "wirespeed_worker_rx_packets_total", "wirespeed_worker_tx_packets_total",
             "wirespeed_worker_running",
@@ -82,7 +82,12 @@ public final class MetricsCollector {
         portFamily(t, ports, "wirespeed_port_tx_packets_total", "Packets the port sent.", PortStats::txPackets);
         portFamily(t, ports, "wirespeed_port_tx_bytes_total", "Bytes the port sent.", PortStats::txBytes);
         portFamily(t, ports, "wirespeed_port_rx_dropped_total",
-                "Packets the driver or kernel dropped before the data plane saw them (ring full).", PortStats::rxDrops);
+                "Packets the driver dropped before the data plane saw them (ring full).", PortStats::rxDrops);
+        t.family("wirespeed_port_rx_kernel_dropped_total", Type.COUNTER,
+                "Packets the kernel dropped on their way to the port's receive rings (ring full, no free buffer).");
+        for (Port p : ports) {
+            t.sample(p.kernelRxDrops(), "port", p.name());
+        }
         portFamily(t, ports, "wirespeed_port_tx_dropped_total", "Packets the port could not send (tx ring full).", PortStats::txDrops);
         portFamily(t, ports, "wirespeed_port_rx_errors_total", "Receive errors reported by the driver.", PortStats::rxErrors);
     }

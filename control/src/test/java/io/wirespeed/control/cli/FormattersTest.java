@@ -81,8 +81,8 @@ class FormattersTest {
     }
 
     private static final String STATS = """
-            {"ports":[{"name":"port0","rx_packets":1234567,"rx_bytes":98765432,"tx_packets":12,"tx_bytes":840,"rx_drops":0,"tx_drops":3,"rx_errors":0},
-                      {"name":"port1","rx_packets":5,"rx_bytes":300,"tx_packets":1234560,"tx_bytes":98765000,"rx_drops":1,"tx_drops":0,"rx_errors":2}],
+            {"ports":[{"name":"port0","rx_packets":1234567,"rx_bytes":98765432,"tx_packets":12,"tx_bytes":840,"rx_drops":0,"rx_kernel_drops":17,"tx_drops":3,"rx_errors":0},
+                      {"name":"port1","rx_packets":5,"rx_bytes":300,"tx_packets":1234560,"tx_bytes":98765000,"rx_drops":1,"rx_kernel_drops":0,"tx_drops":0,"rx_errors":2}],
              "workers":[{"id":0,"core":2,"rx_packets":617000,"tx_packets":617000,"drops":7},
                         {"id":1,"core":3,"rx_packets":617572,"tx_packets":617572,"drops":0}],
              "drops":[{"reason":"no_route","stage":"ipv4","total":5,"per_worker":[5,0]},
@@ -92,9 +92,9 @@ class FormattersTest {
     @Test
     void stats() {
         assertEquals("""
-                port   rx_packets  rx_bytes  tx_packets  tx_bytes  rx_drops  tx_drops  rx_errors
-                port0     1234567  98765432          12       840         0         3          0
-                port1           5       300     1234560  98765000         1         0          2
+                port   rx_packets  rx_bytes  tx_packets  tx_bytes  rx_drops  rx_kernel_drops  tx_drops  rx_errors
+                port0     1234567  98765432          12       840         0               17         3          0
+                port1           5       300     1234560  98765000         1                0         0          2
 
                 worker  core  rx_packets  tx_packets  drops
                 0          2      617000      617000      7

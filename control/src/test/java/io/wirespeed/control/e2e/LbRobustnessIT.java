@@ -132,9 +132,14 @@ class LbRobustnessIT {
     // ---- what the daemon counted ----------------------------------------------------------------
 
     /** Drops by "stage/reason", and port 0's receive counters, at one moment. */
-    private record Counts(Map<String, Long> drops, long port0Rx, long port0RxErrors, long lostBeforeDaemon, long toKernel) {
+    private record Counts(Map<String, Long> drops, long port0Rx, long port0RxErrors, long ringDrops, long queueDrops, long toKernel) {
         long drops(String reason) {
             return drops.getOrDefault(reason, 0L);
+        }
+
+        /** Frames that never reached the daemon, of any class or wrk's. */
+        long lostBeforeDaemon() {
+            return ringDrops + queueDrops;
         }
 
         /** The reasons that grew since BEFORE, by how much. */
@@ -160,10 +165,13 @@ class LbRobustnessIT {
                 .filter(p -> p.get("name").equals("port0")).findFirst().orElseThrow(() -> new AssertionError("no port0: " + stats));
         // Frames for the kernel leave through the exception path's TAP: the kernel counts them received there.
         long toKernel = kernelCounter(lab.lb(), "ws-port0", "rx_packets");
-        // Lost before the daemon: its full receive ring, or the kernels' veth queues (backlog) on the way
-        long lost = (Long) port0.get("rx_drops") + kernelCounter(lab.lb(), "port0", "rx_dropped")
-                + kernelCounter(lab.c1(), "eth0", "tx_dropped");
-        return new Counts(drops, (Long) port0.get("rx_packets"), (Long) port0.get("rx_errors"), lost, toKernel);
+        // Lost before the daemon: in its full receive ring (the kernel counts it, the port reports it), or in the veth
+        // on the way, whose full backlog queue the sending side counts as tx_dropped. Not port0's rx_dropped: the lb
+        // namespace's kernel counts there every VLAN-tagged frame it has no VLAN device for, after the daemon's
+        // socket received it.
+        long ring = (Long) port0.get("rx_drops") + (Long) port0.get("rx_kernel_drops");
+        long queue = kernelCounter(lab.c1(), "eth0", "tx_dropped");
+        return new Counts(drops, (Long) port0.get("rx_packets"), (Long) port0.get("rx_errors"), ring, queue, toKernel);
     }
 
     private static long kernelCounter(String ns, String device, String counter) {
@@ -193,6 +201,7 @@ class LbRobustnessIT {
             new FrameClass("unknown_vlan", 1, "eth/unknown_vlan"),
             new FrameClass("unknown_ethertype", 1, "eth/unknown_ethertype"),
             new FrameClass("oversize", 1, RX_ERRORS), // bigger than a pool buffer: the driver refuses it
+            new FrameClass("over_mtu", 1, "eth/frame_over_mtu"), // fits a buffer, but not the port's MTU
             new FrameClass("arp_truncated", 1, "arp/malformed"),
             new FrameClass("ip_truncated", 1, "ipv4/truncated"),
             new FrameClass("ip_bad_version", 1, "ipv4/bad_version"),
@@ -246,22 +255,22 @@ class LbRobustnessIT {
              ExecutorService thread = Executors.newSingleThreadExecutor()) {
             assertEquals(BARRAGE.stream().map(FrameClass::name).sorted().toList(), barrage.classes().stream().sorted().toList(),
                     "the test's table covers every frame class of barrage.py");
-            // First alone: every frame of every class lands exactly under its reason.
+            // First alone, then while wrk runs: every frame of every class lands exactly under its reason, or was lost
+            // before the daemon where the kernel counts it. That loss is AF_PACKET's full receive ring (tp_drops): with
+            // the 1 ms block retire timeout a sparse stream hands over one nearly empty block per millisecond, so the
+            // ring's 8 blocks last 8 ms, and a worker not scheduled for that long on two busy cores misses frames.
             List<String> exact = new ArrayList<>();
             for (FrameClass c : BARRAGE) {
-                String failure = sendAndAccount(barrage, c, 0);
+                String failure = sendAndAccount(barrage, c);
                 if (failure != null) exact.add(failure);
             }
             assertEquals(List.of(), exact, "every frame class counted where expected, exactly");
-            // Then while wrk runs. Under that load a class sometimes came up a few frames short (36-39 of 40) with
-            // no counter of the ports or the kernel showing the loss (not yet explained: see the issue notes), so
-            // here a class may fall short by 10 %, but never be counted under another reason or more than sent.
             CompletableFuture<WrkResult> wrk = CompletableFuture.supplyAsync(() ->
                     Wrk.in(lab, lab.c1()).connections(4).duration(Duration.ofSeconds(25)).run("http://" + VIP + "/"), thread);
             WsctlCli.sleepMillis(1000); // wrk's connections are up before the first malformed frame
             List<String> failures = new ArrayList<>();
             for (FrameClass c : BARRAGE) {
-                String failure = sendAndAccount(barrage, c, 0.10);
+                String failure = sendAndAccount(barrage, c);
                 if (failure != null) failures.add(failure);
             }
             assertFalse(wrk.isDone(), "the barrage ran while wrk did: wrk ended before the last class");
@@ -278,10 +287,10 @@ class LbRobustnessIT {
 
     /**
      * Sends {@link #ROUNDS} rounds of class C and checks that the counter of its outcome grew by
-     * exactly the frames sent (less at most {@code unexplainedShare} of them), and that no other drop
-     * reason grew. Returns what went wrong, or null.
+     * exactly the frames sent, less those lost before the daemon (which the kernel counts, though not
+     * by class), and that no other drop reason grew. Returns what went wrong, or null.
      */
-    private String sendAndAccount(Barrage barrage, FrameClass c, double unexplainedShare) {
+    private String sendAndAccount(Barrage barrage, FrameClass c) {
         Counts before = counts();
         int sent = barrage.send(c.name(), ROUNDS);
         int expected = ROUNDS * c.framesPerRound();
@@ -291,22 +300,25 @@ class LbRobustnessIT {
         // Received frames are counted within microseconds; wait for them, then a little more for strays.
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         Counts after = counts();
-        while (outcome(c, after, before) < sent && System.nanoTime() < deadline) {
+        while (outcome(c, after, before) + after.lostBeforeDaemon() - before.lostBeforeDaemon() < sent && System.nanoTime() < deadline) {
             WsctlCli.sleepMillis(50);
             after = counts();
         }
         WsctlCli.sleepMillis(200);
         after = counts();
         Map<String, Long> grown = after.dropsSince(before);
+        long counted = outcome(c, after, before);
+        long lost = after.lostBeforeDaemon() - before.lostBeforeDaemon();
         String where = c.name() + " (" + sent + " frames, expected under " + c.outcome() + "): drops grew " + grown
                 + ", port0 rx " + (after.port0Rx() - before.port0Rx()) + ", rx_errors " + (after.port0RxErrors() - before.port0RxErrors())
                 + ", to the kernel " + (after.toKernel() - before.toKernel())
-                + ", lost before the daemon " + (after.lostBeforeDaemon() - before.lostBeforeDaemon());
-        // A frame a kernel queue or the daemon's full receive ring lost never reached the daemon; the kernel or
-        // the port counts it, though not by class: only then may the class's count fall short.
-        long counted = outcome(c, after, before);
-        long unexplained = (long) Math.floor(sent * unexplainedShare);
-        if (counted > sent || counted + after.lostBeforeDaemon() - before.lostBeforeDaemon() + unexplained < sent) {
+                + ", lost before the daemon: " + (after.ringDrops() - before.ringDrops()) + " in its receive ring, "
+                + (after.queueDrops() - before.queueDrops()) + " in the client's veth queue";
+        if (counted < sent) {
+            System.out.println("LbRobustnessIT: " + where); // how far the kernel's drops explained a shortfall
+        }
+        // LOST may include wrk's frames: a class may fall short by at most that much, never be counted more than sent.
+        if (counted > sent || counted + lost < sent) {
             return where;
         }
         Map<String, Long> others = new TreeMap<>(grown);
@@ -315,7 +327,7 @@ class LbRobustnessIT {
         if (!others.isEmpty()) {
             return where + ": other reasons grew";
         }
-        if (!c.outcome().equals(RX_ERRORS) && after.port0Rx() - before.port0Rx() + unexplained < sent) {
+        if (!c.outcome().equals(RX_ERRORS) && after.port0Rx() - before.port0Rx() + lost < sent) {
             return where + ": port0 received fewer frames than were sent";
         }
         return null;

@@ -106,6 +106,7 @@ public final class AfPacketPort implements Port {
      * Frames the kernel dropped because an rx ring was full (the data plane fell behind), summed
      * over queues since the port was opened. Control path: one getsockopt per queue.
      */
+    @Override
     public synchronized long kernelRxDrops() {
         if (closed) {
             return kernelRxDrops;

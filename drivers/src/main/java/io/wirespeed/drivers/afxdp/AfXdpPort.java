@@ -206,6 +206,17 @@ public final class AfXdpPort implements Port {
     }
 
     /**
+     * Frames the kernel could not put in an rx ring: no fill-ring buffer to copy into, or the rx ring
+     * full. Kernels that know XDP_STATISTICS' longer struct count the two apart, older ones add both
+     * into rx_dropped, so the sum is right on either. Control path: one getsockopt per queue.
+     */
+    @Override
+    public long kernelRxDrops() {
+        XdpStatistics s = xdpStatistics();
+        return s.rxDropped() + s.rxRingFull();
+    }
+
+    /**
      * Buffers lent to the kernel now (fill rings, unread rx, tx in flight); they return to the pool
      * on close. Read by another thread than the workers, so a momentary figure.
      */

@@ -17,6 +17,7 @@ public final class NetDrops {
     public static final DropReason ETH_NESTED_VLAN = DropReasons.register("eth", "nested_vlan");
     public static final DropReason ETH_NO_INTERFACE = DropReasons.register("eth", "port_has_no_interface");
     public static final DropReason ETH_LINK_DOWN = DropReasons.register("eth", "interface_down");
+    public static final DropReason ETH_OVER_MTU = DropReasons.register("eth", "frame_over_mtu");
 
 
     public static final DropReason IP4_TRUNCATED = DropReasons.register("ipv4", "truncated");

@@ -145,6 +145,12 @@ public final class Pipeline {
             drop(b, NetDrops.ETH_LINK_DOWN);
             return;
         }
+        // A peer whose MTU is larger than ours sent it (NICs drop these as length errors): forwarding it would put
+        // on the wire a packet above the MTU the router announces, and answering it would trust a length we refuse.
+        if (len - l2 > nif.mtu()) {
+            drop(b, NetDrops.ETH_OVER_MTU);
+            return;
+        }
         long dst = Ethernet.dst(m, p);
         if (dst != nif.mac() && !Ethernet.isMulticast(dst)) {
             drop(b, NetDrops.ETH_NOT_FOR_US);

@@ -152,6 +152,24 @@ class MalformedPacketTest {
     }
 
     @Test
+    void framesAboveTheInterfaceMtuAreDroppedTheMtuItselfIsForwarded() {
+        byte[] atMtu = PacketBuilder.eth(C1_MAC, PORT_MAC[0]).ipv4(C1, C2).udp(1, 2).payload(new byte[1500 - 28]).build();
+        fx.rx(0, atMtu);
+        fx.run();
+        assertEquals(1, fx.sent(2).size(), "a 1500-byte packet on a 1500 MTU is forwarded");
+        expectDrop(PacketBuilder.eth(C1_MAC, PORT_MAC[0]).ipv4(C1, C2).udp(1, 2).payload(new byte[1501 - 28]).build(),
+                NetDrops.ETH_OVER_MTU, "1501 bytes behind the Ethernet header");
+        byte[] taggedAtMtu = PacketBuilder.eth(C1_MAC, PORT_MAC[0]).vlan(0).ipv4(C1, C2).udp(1, 2).payload(new byte[1500 - 28]).build();
+        fx.rx(0, taggedAtMtu);
+        fx.run();
+        assertEquals(1, fx.sent(2).size(), "the 802.1Q tag is not part of the MTU");
+        expectDrop(PacketBuilder.eth(C1_MAC, PORT_MAC[0]).vlan(0).ipv4(C1, C2).udp(1, 2).payload(new byte[1501 - 28]).build(),
+                NetDrops.ETH_OVER_MTU, "1501 bytes behind a tagged header");
+        expectDrop(PacketBuilder.eth(C1_MAC, PORT_MAC[0]).ipv6(C1_V6, C2_V6).udp(1, 2).payload(new byte[1501 - 48]).build(),
+                NetDrops.ETH_OVER_MTU, "an IPv6 packet of 1501 bytes");
+    }
+
+    @Test
     void unknownEthertypesAndNestedVlans() {
         for (int type : new int[] {0x88cc, 0x8847, 0x0000, 0xffff, 0x86dd + 1}) {
             byte[] f = echo();
