@@ -62,6 +62,11 @@ final class LbBenchLab implements AutoCloseable {
      * @param connections capacity of the worker's connection table
      */
     LbBenchLab(ForwardMethod method, int connections) {
+        this(method, connections, false);
+    }
+
+    /** @param synproxy the service answers handshakes with SYN cookies ({@code -j enable}) */
+    LbBenchLab(ForwardMethod method, int connections, boolean synproxy) {
         fx.learn(0, C1, C1_MAC);
         fx.control.addRoute4(CLIENT_NET, 8, C1, "port0");
         fx.control.addAddress4("port0", VIP, 32);
@@ -69,7 +74,7 @@ final class LbBenchLab implements AutoCloseable {
             fx.learn(1, SERVERS[i], SERVER_MACS[i]);
         }
         try {
-            services.addService(VirtualService.of(key, "rr"));
+            services.addService(new VirtualService(key, "rr", "", 0, 32, io.wirespeed.lb.service.ClientAddressMode.TOA, synproxy));
             for (int server : SERVERS) {
                 services.addServer(key, new RealServer(IpAddress.ofV4(server), VIP_PORT, method, 1, 0, 0));
             }
@@ -136,6 +141,62 @@ final class LbBenchLab implements AutoCloseable {
         if (lb.connectionCount() != flows || established != flows || fx.totalDrops() != 0) {
             throw new IllegalStateException("opening " + flows + " connections left " + lb.connectionCount()
                     + " in the table, " + established + " established, " + fx.totalDrops() + " packets dropped");
+        }
+        return data;
+    }
+
+    /** A client segment of flow {@code i} with a timestamp option (what Linux sends on every segment). */
+    static byte[] fromClient(int i, int flags, int seq, int ack, byte[] tcpOptions) {
+        PacketBuilder p = PacketBuilder.eth(C1_MAC, PORT_MAC[0]).ipv4(clientAddress(i), VIP)
+                .tcp(clientPort(i), VIP_PORT, flags, seq, ack).tcpOptions(tcpOptions);
+        return ((flags & Tcp.SYN) != 0 ? p : p.payload(DATA)).build();
+    }
+
+    /** MSS 1460, SACK permitted, timestamps (val {@code tsVal}, ecr {@code tsEcr}), NOP, window scale 7. */
+    static byte[] synOptions(int tsVal) {
+        return java.nio.ByteBuffer.allocate(20).put(new byte[] {2, 4, 5, (byte) 0xb4, 4, 2, 8, 10}).putInt(tsVal).putInt(0)
+                .put(new byte[] {1, 3, 3, 7}).array();
+    }
+
+    static byte[] timestamps(int tsVal, int tsEcr) {
+        return java.nio.ByteBuffer.allocate(12).put(new byte[] {1, 1, 8, 10}).putInt(tsVal).putInt(tsEcr).array();
+    }
+
+    /**
+     * {@link #establish} through a synproxy service: SYN, the cookie SYN-ACK, the client's ACK echoing
+     * cookie and timestamp, the proxy's SYN to the server, its SYN-ACK (absorbed), the held ACK
+     * released. Returns each flow's data segments as {@link #establish} does, with timestamps.
+     */
+    byte[][][] establishProxied(int flows) {
+        byte[][][] data = new byte[flows][2][];
+        for (int first = 0; first < flows; first += CHUNK) {
+            int end = Math.min(flows, first + CHUNK);
+            for (int i = first; i < end; i++) {
+                fx.rx(0, fromClient(i, Tcp.SYN, i, 0, synOptions(1000)));
+            }
+            List<byte[]> synAcks = expectSent(0, end - first, "cookie SYN-ACKs");
+            for (int k = 0; k < synAcks.size(); k++) {
+                MemorySegment m = Frames.segment(synAcks.get(k));
+                int l4 = Frames.l4Offset(synAcks.get(k));
+                int cookie = Tcp.seq(m, l4);
+                int ts = m.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN),
+                        Tcp.findOption(m, l4, Tcp.OPT_TIMESTAMPS) + 2);
+                int i = first + k;
+                fx.rx(0, fromClient(i, Tcp.ACK, i + 1, cookie + 1, timestamps(1001, ts)));
+                data[i][0] = fromClient(i, Tcp.ACK | Tcp.PSH, i + 1, cookie + 1, timestamps(1002, ts));
+            }
+            List<byte[]> syns = expectSent(1, end - first, "SYNs from the proxy to the real servers");
+            for (byte[] syn : syns) {
+                fx.rx(1, fromServer(syn, Tcp.SYN | Tcp.ACK));
+            }
+            List<byte[]> acks = expectSent(1, end - first, "held ACKs released");
+            for (int k = 0; k < acks.size(); k++) {
+                data[first + k][1] = fromServer(acks.get(k), Tcp.ACK | Tcp.PSH);
+            }
+        }
+        if (lb.connectionCount() != flows || counters().activeConns() != flows || fx.totalDrops() != 0) {
+            throw new IllegalStateException("opening " + flows + " proxied connections left " + lb.connectionCount()
+                    + " in the table, " + counters().activeConns() + " established, " + fx.totalDrops() + " dropped");
         }
         return data;
     }

@@ -40,6 +40,7 @@ public final class MetricsCollector {
             "wirespeed_pool_buffers", "wirespeed_pool_buffers_in_use", "wirespeed_pool_buffers_free",
             "wirespeed_pool_alloc_failures_total",
             "wirespeed_lb_connections", "wirespeed_lb_connections_capacity", "wirespeed_lb_connections_refused_full_total",
+            "wirespeed_lb_synproxy_total",
             "wirespeed_drops_total", "wirespeed_port_drops_total", "wirespeed_service_drops_total",
             "wirespeed_service_connections_total", "wirespeed_service_in_packets_total", "wirespeed_service_out_packets_total",
             "wirespeed_service_in_bytes_total", "wirespeed_service_out_bytes_total", "wirespeed_service_active_connections",
