@@ -61,7 +61,6 @@ final class SynProxy implements AutoCloseable {
      * timer. Beyond it they are dropped and the client sends them again.
      */
     static final int MAX_HELD = 8;
-    private static final int FIRST_HOP_TTL = 65;
 
     // Side record, per connection id.
     static final int RECORD = 32;
@@ -155,21 +154,8 @@ final class SynProxy implements AutoCloseable {
         int optLen = HandshakeOptions.write(m, th + Tcp.MIN_LEN, announcedMss(v6, h, svc), wscale, sack, ts, tsVal, clientTsVal);
         int tcpLen = Tcp.MIN_LEN + optLen;
         Tcp.setDataOffset(m, th, tcpLen);
-        int l3Len;
-        if (v6) {
-            Ipv6.setVersionTcFlow(m, h, 0, 0);
-            Ipv6.setPayloadLength(m, h, tcpLen);
-            Ipv6.setNextHeader(m, h, Ipv4.PROTO_TCP);
-            Ipv6.setHopLimit(m, h, FIRST_HOP_TTL);
-            Ipv6.setSrc(m, h, vHi, vLo);
-            Ipv6.setDst(m, h, cHi, cLo);
-            Tcp.setChecksum(m, th, Checksum.l4v6(m, h, th, tcpLen, Ipv4.PROTO_TCP));
-            l3Len = Ipv6.LEN + tcpLen;
-        } else {
-            writeIpv4(h, (int) vLo, (int) cLo, tcpLen);
-            Tcp.setChecksum(m, th, Checksum.l4v4(m, h, th, tcpLen, Ipv4.PROTO_TCP));
-            l3Len = Ipv4.MIN_LEN + tcpLen;
-        }
+        int l3Len = v6 ? LocalSegmentHeaders.ipv6(m, h, vHi, vLo, cHi, cLo, tcpLen)
+                : LocalSegmentHeaders.ipv4(m, h, (int) vLo, (int) cLo, tcpLen);
         pool.setFlags(b, pool.flags(b) & ~PacketFlags.CSUM_PARTIAL);
         lb.moveL3(b, h, l3Len);
         cookiesSent++;
@@ -414,21 +400,8 @@ final class SynProxy implements AutoCloseable {
                 side.get(JAVA_BYTE, r + CLIENT_WSCALE), (mssSack & 0x80) != 0, ts, clockMs(), 0);
         int tcpLen = Tcp.MIN_LEN + optLen;
         Tcp.setDataOffset(m, th, tcpLen);
-        int l3Len;
-        if (v6) {
-            Ipv6.setVersionTcFlow(m, h, 0, 0);
-            Ipv6.setPayloadLength(m, h, tcpLen);
-            Ipv6.setNextHeader(m, h, Ipv4.PROTO_TCP);
-            Ipv6.setHopLimit(m, h, FIRST_HOP_TTL);
-            Ipv6.setSrc(m, h, conns.srcHi(conn, o), conns.srcLo(conn, o));
-            Ipv6.setDst(m, h, conns.dstHi(conn, o), conns.dstLo(conn, o));
-            Tcp.setChecksum(m, th, Checksum.l4v6(m, h, th, tcpLen, Ipv4.PROTO_TCP));
-            l3Len = Ipv6.LEN + tcpLen;
-        } else {
-            writeIpv4(h, conns.srcV4(conn, o), conns.dstV4(conn, o), tcpLen);
-            Tcp.setChecksum(m, th, Checksum.l4v4(m, h, th, tcpLen, Ipv4.PROTO_TCP));
-            l3Len = Ipv4.MIN_LEN + tcpLen;
-        }
+        int l3Len = v6 ? LocalSegmentHeaders.ipv6(m, h, conns.srcHi(conn, o), conns.srcLo(conn, o), conns.dstHi(conn, o),
+                conns.dstLo(conn, o), tcpLen) : LocalSegmentHeaders.ipv4(m, h, conns.srcV4(conn, o), conns.dstV4(conn, o), tcpLen);
         lb.moveL3(e, h, l3Len);
         pool.setInPort(e, in.index());
         injecting = e;
@@ -472,19 +445,6 @@ final class SynProxy implements AutoCloseable {
             side = arena.allocate((long) conns.capacity() * RECORD, Long.BYTES);
         }
         return (long) conn * RECORD;
-    }
-
-    private void writeIpv4(long h, int src, int dst, int tcpLen) {
-        Ipv4.setVersionIhl(m, h, 4, 5);
-        Ipv4.setTos(m, h, 0);
-        Ipv4.setTotalLength(m, h, Ipv4.MIN_LEN + tcpLen);
-        Ipv4.setId(m, h, 0); // atomic datagram (DF, RFC 6864)
-        Ipv4.setFlagsFragRaw(m, h, Ipv4.FLAG_DF);
-        Ipv4.setTtl(m, h, FIRST_HOP_TTL);
-        Ipv4.setProtocol(m, h, Ipv4.PROTO_TCP);
-        Ipv4.setSrc(m, h, src);
-        Ipv4.setDst(m, h, dst);
-        Ipv4.fillChecksum(m, h);
     }
 
     private void clearTcpHeader(long th) {

@@ -6,7 +6,6 @@ import io.wirespeed.lb.service.VipPortPolicy;
 import io.wirespeed.net.addr.Ip6;
 import io.wirespeed.net.iface.NetInterface;
 import io.wirespeed.net.proto.Bytes;
-import io.wirespeed.net.proto.Checksum;
 import io.wirespeed.net.proto.Icmp;
 import io.wirespeed.net.proto.Icmp6;
 import io.wirespeed.net.proto.Ipv4;
@@ -26,8 +25,6 @@ import java.lang.foreign.MemorySegment;
 final class VipPortReject {
     static final int ANSWERS_PER_SECOND = 1000;
     static final int ANSWER_BURST = 50;
-    /** The router's forwarding takes one off, as for any packet it forwards: the reset leaves with the usual 64. */
-    private static final int FIRST_HOP_TTL = 65;
     private static final int RESET_LEN = Tcp.MIN_LEN;
 
     private final LbPath lb;
@@ -86,19 +83,9 @@ final class VipPortReject {
         int vip = Ipv4.dst(m, h);
         long th = h + Ipv4.MIN_LEN; // options are not copied: the reset carries a plain header
         writeReset(l4, l4Len, th);
-        Ipv4.setVersionIhl(m, h, 4, 5);
-        Ipv4.setTos(m, h, 0);
-        Ipv4.setTotalLength(m, h, Ipv4.MIN_LEN + RESET_LEN);
-        Ipv4.setId(m, h, 0); // atomic datagram (DF, RFC 6864): the id is never used
-        Ipv4.setFlagsFragRaw(m, h, Ipv4.FLAG_DF);
-        Ipv4.setTtl(m, h, FIRST_HOP_TTL);
-        Ipv4.setProtocol(m, h, Ipv4.PROTO_TCP);
-        Ipv4.setSrc(m, h, vip);
-        Ipv4.setDst(m, h, client);
-        Ipv4.fillChecksum(m, h);
-        Tcp.setChecksum(m, th, Checksum.l4v4(m, h, th, RESET_LEN, Ipv4.PROTO_TCP));
-        finishReset(b, h, Ipv4.MIN_LEN + RESET_LEN);
-        lb.pipeline.forward4(b, h, Ipv4.MIN_LEN + RESET_LEN, in, client);
+        int len = LocalSegmentHeaders.ipv4(m, h, vip, client, RESET_LEN);
+        finishReset(b, h, len);
+        lb.pipeline.forward4(b, h, len, in, client);
     }
 
     private void resetV6(int b, long h, long l4, int l4Len, NetInterface in) {
@@ -106,15 +93,9 @@ final class VipPortReject {
         long vHi = Ipv6.dstHi(m, h), vLo = Ipv6.dstLo(m, h);
         long th = h + Ipv6.LEN; // extension headers are not copied either
         writeReset(l4, l4Len, th);
-        Ipv6.setVersionTcFlow(m, h, 0, 0);
-        Ipv6.setPayloadLength(m, h, RESET_LEN);
-        Ipv6.setNextHeader(m, h, Ipv4.PROTO_TCP);
-        Ipv6.setHopLimit(m, h, FIRST_HOP_TTL);
-        Ipv6.setSrc(m, h, vHi, vLo);
-        Ipv6.setDst(m, h, cHi, cLo);
-        Tcp.setChecksum(m, th, Checksum.l4v6(m, h, th, RESET_LEN, Ipv4.PROTO_TCP));
-        finishReset(b, h, Ipv6.LEN + RESET_LEN);
-        lb.pipeline.forward6(b, h, Ipv6.LEN + RESET_LEN, in, cHi, cLo);
+        int len = LocalSegmentHeaders.ipv6(m, h, vHi, vLo, cHi, cLo, RESET_LEN);
+        finishReset(b, h, len);
+        lb.pipeline.forward6(b, h, len, in, cHi, cLo);
     }
 
     /**
