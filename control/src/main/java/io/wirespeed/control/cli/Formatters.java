@@ -275,7 +275,8 @@ final class Formatters {
     /** Per worker, like {@code ovs-appctl dpif-netdev/pmd-stats-show}. */
     /** {@code wsctl stats synproxy}: one row per worker and a total, netstat-style columns. */
     static String synproxy(Object data) {
-        List<String> columns = List.of("cookies_sent", "cookies_validated", "cookies_failed", "server_handshakes", "syns_resent");
+        List<String> columns = List.of("cookies_sent", "cookies_validated", "cookies_failed", "server_handshakes", "syns_resent",
+                "acks_resent");
         List<String> header = new ArrayList<>(List.of("worker"));
         header.addAll(columns);
         TextTable table = new TextTable(header, 1);

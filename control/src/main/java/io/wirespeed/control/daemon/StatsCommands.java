@@ -82,7 +82,7 @@ final class StatsCommands {
 
     /** The SYN proxy's counters per worker, in the order of {@code LbPath.synproxyCounters}. */
     static final List<String> SYNPROXY_COUNTERS =
-            List.of("cookies_sent", "cookies_validated", "cookies_failed", "server_handshakes", "syns_resent");
+            List.of("cookies_sent", "cookies_validated", "cookies_failed", "server_handshakes", "syns_resent", "acks_resent");
 
     private Object synproxy(Map<String, Object> a) throws CommandException {
         Args.allowOnly(a);

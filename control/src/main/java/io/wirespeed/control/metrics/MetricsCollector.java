@@ -145,8 +145,8 @@ public final class MetricsCollector {
         t.family("wirespeed_lb_connections_refused_full_total", Type.COUNTER, "New connections refused because the table was full.");
         for (int w = 0; w < lbs.length; w++) t.sample(lbs[w].refusedFull(), "worker", Integer.toString(w));
         t.family("wirespeed_lb_synproxy_total", Type.COUNTER,
-                "SYN proxy events: cookies sent, validated and failed, server handshakes completed, SYNs sent again.");
-        String[] events = {"cookie_sent", "cookie_validated", "cookie_failed", "server_handshake", "syn_resent"};
+                "SYN proxy events: cookies sent, validated and failed, server handshakes completed, SYNs and ACKs sent again.");
+        String[] events = {"cookie_sent", "cookie_validated", "cookie_failed", "server_handshake", "syn_resent", "ack_resent"};
         for (int w = 0; w < lbs.length; w++) {
             long[] c = lbs[w].synproxyCounters();
             for (int i = 0; i < events.length; i++) {

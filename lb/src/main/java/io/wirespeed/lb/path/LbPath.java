@@ -401,11 +401,12 @@ public final class LbPath implements PacketHook, AutoCloseable {
 
     /**
      * SYN proxy counters of this worker (read racily): cookies sent, validated, failed; server
-     * handshakes completed; SYNs sent again because the server had not answered.
+     * handshakes completed; SYNs sent again because the server had not answered; ACKs sent again
+     * because the server repeated its SYN-ACK.
      */
     public long[] synproxyCounters() {
         return new long[] {synProxy.cookiesSent, synProxy.cookiesValidated, synProxy.cookiesFailed,
-                synProxy.serverHandshakes, synProxy.synsResent};
+                synProxy.serverHandshakes, synProxy.synsResent, synProxy.serverHandshakesAcked};
     }
 
     /** Frees the connection table; only after the worker stopped. */

@@ -90,7 +90,7 @@ final class SynProxy implements AutoCloseable {
     private final HandshakeOptions options = new HandshakeOptions();
     private Arena arena;
     private MemorySegment side;
-    /** The SYN being injected now: it passes the pending check that holds the client's own segments. */
+    /** The SYN being sent now: it passes the pending check that holds the client's own segments. */
     private int injecting = -1;
 
     long cookiesSent;
@@ -98,6 +98,7 @@ final class SynProxy implements AutoCloseable {
     long cookiesFailed;
     long serverHandshakes;
     long synsResent;
+    long serverHandshakesAcked;
 
     SynProxy(LbPath lb) {
         this.lb = lb;
@@ -210,7 +211,7 @@ final class SynProxy implements AutoCloseable {
         side.set(JAVA_BYTE, r + MSS_SACK, (byte) (mssIndex | (ts && SynCookies.sack(echoed) ? 0x80 : 0)));
         side.set(JAVA_INT, r + CLIENT_ISN, clientIsn);
         hold(r, b, in);
-        sendSyn(conn, in);
+        sendToServer(conn, in, true);
     }
 
     // ---- segments of synproxy connections ----------------------------------------------------------
@@ -224,10 +225,10 @@ final class SynProxy implements AutoCloseable {
         long r = record(conn);
         boolean pending = (side.get(JAVA_BYTE, r + STATE) & PENDING) != 0;
         if (direction == ConnTable.ORIGINAL) {
-            if (b == injecting) {
-                return true;
-            }
             if (pending) {
+                if (b == injecting) {
+                    return true; // our SYN
+                }
                 clientWhilePending(b, conn, r, in);
                 return false;
             }
@@ -244,6 +245,14 @@ final class SynProxy implements AutoCloseable {
         }
         if (pending) {
             return serverWhilePending(b, tcp, conn, r);
+        }
+        if ((Tcp.flags(m, tcp) & Tcp.SYN) != 0) {
+            // The server sends its SYN-ACK again: the ACK that completed its handshake was lost. Answer it
+            // here (the client is past its handshake and may have nothing to send for a long while).
+            cache.free(b);
+            serverHandshakesAcked++;
+            sendToServer(conn, in, false);
+            return false;
         }
         SeqAdjust.shiftSeq(m, tcp, side.get(JAVA_INT, r + SEQ_DELTA));
         if ((side.get(JAVA_BYTE, r + STATE) & TIMESTAMPS) != 0) {
@@ -264,7 +273,7 @@ final class SynProxy implements AutoCloseable {
         }
         if (clockMs() - side.get(JAVA_INT, r + LAST_SYN_MS) >= SYN_RESEND_MS) {
             synsResent++;
-            sendSyn(conn, in);
+            sendToServer(conn, in, true);
         }
     }
 
@@ -371,11 +380,13 @@ final class SynProxy implements AutoCloseable {
     // ---- the SYN to the server -----------------------------------------------------------------------
 
     /**
-     * Builds the SYN the client would have sent (its ISN, the options its cookie and timestamp kept)
-     * in a fresh buffer and sends it through the connection's path. Without a buffer the connection
-     * is given up: it expires, the held segment with it.
+     * Builds, in a fresh buffer, the SYN the client would have sent (its ISN, the options its cookie
+     * and timestamp kept) or ({@code syn} false) the ACK that completes the server's handshake, in
+     * the client's numbering and clock, and sends it through the connection's path, which translates
+     * it as any client segment. Without a buffer the connection is given up: it expires, the held
+     * segments with it.
      */
-    private void sendSyn(int conn, NetInterface in) {
+    private void sendToServer(int conn, NetInterface in, boolean syn) {
         long r = record(conn);
         int e = cache.alloc();
         if (e < 0) {
@@ -383,7 +394,9 @@ final class SynProxy implements AutoCloseable {
             lb.pipeline.counters().inc(LbDrops.SYNPROXY_NO_BUFFER);
             return;
         }
-        side.set(JAVA_INT, r + LAST_SYN_MS, clockMs());
+        if (syn) {
+            side.set(JAVA_INT, r + LAST_SYN_MS, clockMs());
+        }
         int o = ConnTable.ORIGINAL;
         boolean v6 = !ConnKey.isV4(conns.srcHi(conn, o), conns.srcLo(conn, o));
         long h = pool.packetStart(e) + Ethernet.LEN;
@@ -393,18 +406,29 @@ final class SynProxy implements AutoCloseable {
         clearTcpHeader(th);
         Tcp.setSrcPort(m, th, conns.srcPort(conn, o));
         Tcp.setDstPort(m, th, conns.dstPort(conn, o));
-        Tcp.setSeq(m, th, side.get(JAVA_INT, r + CLIENT_ISN));
-        Tcp.setFlags(m, th, Tcp.SYN);
-        Tcp.setWindow(m, th, 0xFFFF);
-        int optLen = HandshakeOptions.write(m, th + Tcp.MIN_LEN, SynCookies.mss(v6, mssSack & 0x7F),
-                side.get(JAVA_BYTE, r + CLIENT_WSCALE), (mssSack & 0x80) != 0, ts, clockMs(), 0);
+        int optLen;
+        if (syn) {
+            Tcp.setSeq(m, th, side.get(JAVA_INT, r + CLIENT_ISN));
+            Tcp.setFlags(m, th, Tcp.SYN);
+            Tcp.setWindow(m, th, 0xFFFF);
+            optLen = HandshakeOptions.write(m, th + Tcp.MIN_LEN, SynCookies.mss(v6, mssSack & 0x7F),
+                    side.get(JAVA_BYTE, r + CLIENT_WSCALE), (mssSack & 0x80) != 0, ts, clockMs(), 0);
+        } else {
+            Tcp.setSeq(m, th, side.get(JAVA_INT, r + CLIENT_ISN) + 1);
+            Tcp.setAck(m, th, side.get(JAVA_INT, r + COOKIE) + 1);
+            Tcp.setFlags(m, th, Tcp.ACK);
+            Tcp.setWindow(m, th, SYNACK_WINDOW >> Math.max(side.get(JAVA_BYTE, r + CLIENT_WSCALE), 0));
+            // The path moves the TSval onto the server's view of the client clock: write the client's own.
+            optLen = HandshakeOptions.write(m, th + Tcp.MIN_LEN, -1, -1, false, ts,
+                    clockMs() - side.get(JAVA_INT, r + TS_TO_SERVER), 0);
+        }
         int tcpLen = Tcp.MIN_LEN + optLen;
         Tcp.setDataOffset(m, th, tcpLen);
         int l3Len = v6 ? LocalSegmentHeaders.ipv6(m, h, conns.srcHi(conn, o), conns.srcLo(conn, o), conns.dstHi(conn, o),
                 conns.dstLo(conn, o), tcpLen) : LocalSegmentHeaders.ipv4(m, h, conns.srcV4(conn, o), conns.dstV4(conn, o), tcpLen);
         lb.moveL3(e, h, l3Len);
         pool.setInPort(e, in.index());
-        injecting = e;
+        injecting = syn ? e : -1;
         lb.reinject(e, in);
         injecting = -1;
     }

@@ -212,6 +212,25 @@ class SynProxyTest {
     }
 
     @Test
+    void aRepeatedServerSynAckIsAnsweredByTheProxyNotPassedToTheClient() throws Exception {
+        fullNat();
+        byte[] synAck = fx.forward(0, clientSegment(Tcp.SYN, CLIENT_ISN, 0, LINUX_SYN_OPTIONS, new byte[0]), 0);
+        byte[] syn = fx.forward(0, clientSegment(Tcp.ACK, CLIENT_ISN + 1, seq(synAck) + 1,
+                timestamps(CLIENT_TS, tsVal(synAck)), new byte[0]), 1);
+        byte[] serverSynAck = serverSegment(srcPort(syn), Tcp.SYN | Tcp.ACK, SERVER_ISN, seq(syn) + 1,
+                options(1460, true, SERVER_TS, tsVal(syn), 7), new byte[0]);
+        byte[] released = fx.forward(1, serverSynAck, 1);
+        byte[] again = fx.forward(1, serverSynAck, 1); // the released ACK was lost: the server repeats itself
+        assertEquals(Tcp.ACK, flags(again));
+        assertEquals(seq(released), seq(again));
+        assertEquals(SERVER_ISN + 1, ack(again), "acknowledges the server's SYN in its own numbering");
+        int clockStep = tsVal(again) - tsVal(released);
+        assertTrue(clockStep >= 0 && clockStep < 1000, "on the clock the server saw in the SYN, later: " + clockStep + " ms");
+        assertChecksumOk(again);
+        assertEquals(1, fx.lb.synproxyCounters()[5], "ACKs sent again");
+    }
+
+    @Test
     void aServerResetReachesTheClientInTheCookiesNumbering() throws Exception {
         fullNat();
         byte[] synAck = fx.forward(0, clientSegment(Tcp.SYN, CLIENT_ISN, 0, LINUX_SYN_OPTIONS, new byte[0]), 0);
