@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class LbSynproxyIT {
     private static final String VIP = "198.18.0.100";
     private static final String LIP = "198.19.0.50";
+    private static final String VIP6 = "2001:db8::100";
+    private static final String C1_V6 = "2001:db8::2";
     private static final String PORT0_ADDRESSES = "addresses: [198.18.0.1/24, \"2001:db8:0::1/64\"]";
     private static final String PORT1_ADDRESSES = "addresses: [198.19.0.1/24, \"2001:db8:19::1/64\"]";
     private static final String SERVICES = """
@@ -39,7 +41,9 @@ class LbSynproxyIT {
               - {proto: tcp, vip: %s, port: 80, scheduler: rr, synproxy: true, client_address: none,
                  laddrs: [{addr: %s, dev: port1}],
                  real_servers: [{addr: 198.19.0.11, method: fullnat}, {addr: 198.19.0.12, method: fullnat}]}
-            """.formatted(VIP, LIP);
+              - {proto: tcp, vip: "%s", port: 80, scheduler: rr, synproxy: true,
+                 real_servers: [{addr: "2001:db8:19::11", method: nat}]}
+            """.formatted(VIP, LIP, VIP6);
 
     /** Spoofed SYNs per flood, one every FLOOD_GAP_MICROS: about 7 s, while wrk runs 8 s. */
     private static final int FLOOD = 120_000;
@@ -61,7 +65,7 @@ class LbSynproxyIT {
         assertTrue(yaml.contains(PORT0_ADDRESSES) && yaml.contains(PORT1_ADDRESSES),
                 "lab/wirespeed-lab.yaml changed its port lines:\n" + yaml);
         // The VIP is an address of the clients' port, the local address one of the servers' port.
-        yaml = yaml.replace(PORT0_ADDRESSES, "addresses: [198.18.0.1/24, \"2001:db8:0::1/64\", " + VIP + "/32]")
+        yaml = yaml.replace(PORT0_ADDRESSES, "addresses: [198.18.0.1/24, \"2001:db8:0::1/64\", " + VIP + "/32, \"" + VIP6 + "/128\"]")
                 .replace(PORT1_ADDRESSES, "addresses: [198.19.0.1/24, \"2001:db8:19::1/64\", " + LIP + "/32]")
                 + SERVICES;
         Files.writeString(config, yaml);
@@ -136,6 +140,21 @@ class LbSynproxyIT {
         assertTrue(flood(5_000, 200).waitFor(20, TimeUnit.SECONDS), "hping3 finished");
         Set<String> halfOpen = lingeringHalfOpen(200);
         assertTrue(halfOpen.size() >= 10, "without synproxy the servers hold the spoofed half-open connections: " + halfOpen);
+    }
+
+    @Test
+    void ipv6ClientsAreProxiedToANatServerThatSeesThem() {
+        long handshakes = synproxy("server_handshakes");
+        servers.clearLogs();
+        for (int i = 0; i < 10; i++) {
+            CommandResult r = lab.exec(lab.c1(), "curl", "-sS", "--max-time", "3", "-o", "/dev/null", "http://[" + VIP6 + "]/v6");
+            assertEquals(0, r.exit(), () -> "curl over IPv6 through the proxy: " + r.stderr() + "\n" + cli.ok("stats", "synproxy")
+                    + cli.ok("stats", "drops"));
+        }
+        assertTrue(synproxy("server_handshakes") - handshakes >= 10, cli.ok("stats", "synproxy"));
+        var log = servers.awaitAccessLog("rs1", l -> l.stream().filter(e -> e.uri().equals("/v6")).count() >= 10);
+        assertTrue(log.stream().filter(e -> e.uri().equals("/v6")).allMatch(e -> e.clientAddress().equals(C1_V6)),
+                "NAT keeps the client's address: " + log);
     }
 
     /** hping3 in c1: {@code count} SYNs to the VIP's port 80 from random sources, one every {@code micros}. */
