@@ -87,7 +87,7 @@ final class SyncedConnections {
         }
         conns.destination(conn, slot);
         conns.service(conn, -1); // no local port is held: full NAT is not taken over
-        services.destinations.connected(slot);
+        services.destinations.adopted(slot);
         services.destinations.activeChanged(slot, StateChange.activeDelta(StateChange.of(ConnState.NONE, state)));
         conns.expireIn(conn, remaining, nowNanos);
         return SyncOutcome.INSTALLED;

@@ -94,6 +94,7 @@ class SessionSyncPathTest {
         assertTrue(c.expiresInNanos() > 890_000_000_000L && c.expiresInNanos() <= 900_000_000_000L,
                 "the time A had left (ESTABLISHED: 900 s): " + c.expiresInNanos());
         assertEquals(1, b.serviceTotals(keyB).activeConns(), "counted active on B's service");
+        assertEquals(0, b.serviceTotals(keyB).conns(), "but not as a connection B scheduled");
 
         byte[] out = b.forward(0, data(CLIENT_PORT), 1);
         assertFrame(toServer(RS1_MAC).ipv4(C1, VIP).ttl(63).tcp(CLIENT_PORT, 80, Tcp.ACK, 2, 1).payload(new byte[20]).build(),
