@@ -5,7 +5,7 @@ Usage: long_lived_clients.py VIP PORT CONNECTIONS INTERVAL_S
 Opens CONNECTIONS connections to VIP:PORT, prints "ready" once all are open, then sends one
 request per connection every INTERVAL_S (never more than one outstanding) and counts the replies.
 A line "stop K T" on stdin ends the run (K, T: times in seconds since the epoch): one line per
-connection goes to stdout, "PORT REPLIES REPLIES_AFTER_T LONGEST_SILENCE_AFTER_K_MS", then "done".
+connection goes to stdout, "PORT REPLIES REPLIES_AFTER_T LONGEST_SILENCE_AFTER_K_MS REPLIES_IN_THE_SECOND_BEFORE_K", then "done".
 The longest silence is the longest time between K, the replies after K and the stop without a reply.
 """
 import selectors
@@ -91,5 +91,6 @@ end = time.time()
 for c in conns:
     marks = [silence_from] + [t for t in c.replies if t > silence_from] + [end]
     silence = max(b - a for a, b in zip(marks, marks[1:]))
-    print(c.port, len(c.replies), sum(1 for t in c.replies if t > stop_at), int(silence * 1000), flush=True)
+    before = sum(1 for t in c.replies if silence_from - 1 < t <= silence_from)
+    print(c.port, len(c.replies), sum(1 for t in c.replies if t > stop_at), int(silence * 1000), before, flush=True)
 print("done", flush=True)

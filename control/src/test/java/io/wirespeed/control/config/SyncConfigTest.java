@@ -29,6 +29,14 @@ class SyncConfigTest {
     }
 
     @Test
+    void theExampleOfTheDocs() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "session-sync.md"));
+        int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        SyncConfig s = parse(doc.substring(start, doc.indexOf("```", start))).sync().orElseThrow();
+        assertEquals(List.of(new InetSocketAddress("198.18.2.12", 8848)), s.peers());
+    }
+
+    @Test
     void noSectionNoSync() throws Exception {
         assertTrue(parse("").sync().isEmpty());
     }

@@ -53,16 +53,16 @@ class LbSyncIT {
     void withSyncTheKilledNodesConnectionsKeepTransferringOnTheSurvivor() {
         try (LbCluster cluster = LbCluster.up(LbSyncIT::withSync)) {
             Result r = failOver(cluster, true);
-            assertTrue(r.viaKilled().size() >= 20, "ECMP put enough connections on n1: " + r.viaKilled().size());
-            assertEquals(r.scheduledByKilled(), r.viaKilled().size(), "the connections the kill stalled are those n1 scheduled");
+            assertTrue(r.viaKilled().size() >= 20, "ECMP put enough connections on n1: " + r);
+            assertEquals(CONNECTIONS, r.healthyBeforeKill(), "every connection was answered in the second before the kill: " + r);
+            assertEquals(r.scheduledByKilled(), r.viaKilled().size(), "the connections the kill stalled are those n1 scheduled: " + r);
             assertTrue(r.installedOnSurvivor() >= r.viaKilled().size(), "n2 held n1's connections before the kill: installed "
                     + r.installedOnSurvivor() + ", stalled by the kill " + r.viaKilled().size());
             long alive = r.viaKilled().stream().filter(p -> r.repliesAfter().get(p) >= 2).count();
             assertTrue(alive >= Math.ceil(0.99 * r.viaKilled().size()),
-                    alive + " of " + r.viaKilled().size() + " connections that went through n1 kept transferring after the kill\n"
-                            + r.syncStats());
+                    alive + " of " + r.viaKilled().size() + " connections that went through n1 kept transferring after the kill\n" + r);
             System.out.println("LbSyncIT sync on: " + alive + "/" + r.viaKilled().size() + " connections via the killed node alive, "
-                    + r.installedOnSurvivor() + " records installed on n2 before the kill");
+                    + r);
         }
     }
 
@@ -71,13 +71,13 @@ class LbSyncIT {
     void withoutSyncTheKilledNodesConnectionsDie() {
         try (LbCluster cluster = LbCluster.up()) {
             Result r = failOver(cluster, false);
-            assertTrue(r.viaKilled().size() >= 20, "ECMP put enough connections on n1: " + r.viaKilled().size());
-            assertEquals(r.listedOnKilled(), r.viaKilled(), "the connections the kill stalled are those n1 listed");
-            assertEquals(r.scheduledByKilled(), r.viaKilled().size(), "and those n1 scheduled");
+            assertTrue(r.viaKilled().size() >= 20, "ECMP put enough connections on n1: " + r);
+            assertEquals(CONNECTIONS, r.healthyBeforeKill(), "every connection was answered in the second before the kill: " + r);
+            assertEquals(r.listedOnKilled(), r.viaKilled(), "the connections the kill stalled are those n1 listed: " + r);
             long alive = r.viaKilled().stream().filter(p -> r.repliesAfter().get(p) >= 2).count();
             assertTrue(alive <= r.viaKilled().size() / 20, alive + " of " + r.viaKilled().size()
-                    + " connections through n1 survived without sync: the test would not show what sync does");
-            System.out.println("LbSyncIT sync off: " + alive + "/" + r.viaKilled().size() + " connections via the killed node alive");
+                    + " connections through n1 survived without sync: the test would not show what sync does\n" + r);
+            System.out.println("LbSyncIT sync off: " + alive + "/" + r.viaKilled().size() + " connections via the killed node alive; " + r);
         }
     }
 
@@ -87,12 +87,20 @@ class LbSyncIT {
      * route was withdrawn; what n1 listed before the kill; how many records n2 had installed then.
      */
     private record Result(Set<Integer> viaKilled, Map<Integer, Integer> repliesAfter, Set<Integer> listedOnKilled,
-                          long scheduledByKilled, long installedOnSurvivor, String syncStats) {}
+                          long scheduledByKilled, long installedOnSurvivor, int healthyBeforeKill, String syncStats) {
+        @Override
+        public String toString() {
+            return "stalled by the kill " + viaKilled.size() + ", n1 listed " + listedOnKilled.size() + " and scheduled "
+                    + scheduledByKilled + ", n2 installed " + installedOnSurvivor + ", answered in the second before the kill "
+                    + healthyBeforeKill + "\n" + syncStats;
+        }
+    }
 
     private static final Duration STALLED = Duration.ofMillis(1500);
 
     private static Result failOver(LbCluster cluster, boolean sync) {
         await(() -> cluster.routerNextHops().size() == 2, Duration.ofSeconds(30), cluster, "an ECMP route via both nodes");
+        String routeAtStart = cluster.routerRoute();
         Process client = startClient(cluster);
         try (BufferedReader out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
              Writer in = client.outputWriter(StandardCharsets.UTF_8)) {
@@ -103,6 +111,7 @@ class LbSyncIT {
             String stats = sync ? wsctl(cluster, "n2", "stats", "sync") : "";
             Matcher installed = Pattern.compile("records\\.installed\\s+(\\d+)").matcher(stats);
             long installedOnN2 = installed.find() ? Long.parseLong(installed.group(1)) : 0;
+            String routeAtKill = cluster.routerRoute();
             double killed = System.currentTimeMillis() / 1000.0;
             cluster.kill("n1");
             await(() -> cluster.routerNextHops().equals(List.of(LbCluster.NODE_ADDRESS.get("n2"))),
@@ -114,17 +123,21 @@ class LbSyncIT {
             in.flush();
             Map<Integer, Integer> repliesAfter = new HashMap<>();
             Set<Integer> stalled = new HashSet<>();
+            int healthy = 0;
             String line;
             while ((line = out.readLine()) != null && !line.equals("done")) {
                 String[] f = line.trim().split("\\s+");
-                if (f.length != 4) continue;
+                if (f.length != 5) continue;
                 int port = Integer.parseInt(f[0]);
                 repliesAfter.put(port, Integer.parseInt(f[2]));
-                if (Long.parseLong(f[3]) > STALLED.toMillis()) stalled.add(port);
+                boolean answered = Integer.parseInt(f[4]) > 0;
+                if (answered) healthy++;
+                if (answered && Long.parseLong(f[3]) > STALLED.toMillis()) stalled.add(port); // alive until the kill stalled it
             }
             assertEquals(CONNECTIONS, repliesAfter.size(), "the client reported every connection");
-            return new Result(stalled, repliesAfter, listedOnN1, scheduledByN1, installedOnN2,
-                    "n2 before the kill:\n" + stats + "\nn2 at the end:\n" + after);
+            return new Result(stalled, repliesAfter, listedOnN1, scheduledByN1, installedOnN2, healthy,
+                    "route at start: " + routeAtStart.replace('\n', ' ') + "\nroute at the kill: " + routeAtKill.replace('\n', ' ')
+                            + "\nn2 before the kill:\n" + stats + "\nn2 at the end:\n" + after);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

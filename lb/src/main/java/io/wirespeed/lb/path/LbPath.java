@@ -277,11 +277,10 @@ public final class LbPath implements PacketHook, AutoCloseable {
             dests.activeChanged(slot, io.wirespeed.lb.conn.StateChange.activeDelta(change));
         } else {
             conns.update(ref, bytes, now);
-            int state = conns.state(conn);
-            change = io.wirespeed.lb.conn.StateChange.of(state, state);
+            change = -1; // no state change: read below only when sync is on
         }
         if (syncLog != null) {
-            syncLog.onPacket(conns, conn, change, now);
+            syncLog.onPacket(conns, conn, change < 0 ? io.wirespeed.lb.conn.StateChange.of(conns.state(conn), conns.state(conn)) : change, now);
         }
         if (ConnTable.direction(ref) == ConnTable.ORIGINAL) {
             dests.server(slot).inPacket(worker, bytes);
