@@ -5,6 +5,7 @@ import io.wirespeed.core.worker.Worker;
 import io.wirespeed.lb.path.LbPath;
 import io.wirespeed.lb.sync.SyncLog;
 import io.wirespeed.lb.sync.SyncOutcome;
+import io.wirespeed.lb.sync.SyncRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
@@ -229,14 +230,14 @@ public final class SessionSync implements AutoCloseable {
 
     /** Every worker looks at every record and installs those whose flow it owns (the others answer NOT_MINE). */
     private void install(MemorySegment datagram, int count) {
-        byte[] copy = datagram.asSlice(SyncDatagram.HEADER_BYTES, (long) count * io.wirespeed.lb.sync.SyncRecord.BYTES).toArray(
-                java.lang.foreign.ValueLayout.JAVA_BYTE);
-        MemorySegment records = MemorySegment.ofArray(copy);
+        // a copy: the receive buffer is reused for the next datagram while the workers install this one
+        MemorySegment records = MemorySegment.ofArray(datagram.asSlice(SyncDatagram.HEADER_BYTES, (long) count * SyncRecord.BYTES)
+                .toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
         for (int w = 0; w < workers.length; w++) {
             LbPath path = paths[w];
             workers[w].mailbox().post(() -> {
                 for (int i = 0; i < count; i++) {
-                    SyncOutcome o = path.installSynced(records, (long) i * io.wirespeed.lb.sync.SyncRecord.BYTES);
+                    SyncOutcome o = path.installSynced(records, (long) i * SyncRecord.BYTES);
                     counters.countOutcome(o);
                     if (o != SyncOutcome.INSTALLED && o != SyncOutcome.UPDATED && o != SyncOutcome.NOT_MINE) {
                         receiveLog.report("install", o.label(), "event=sync_record_skipped reason=" + o.label()

@@ -42,7 +42,7 @@ final class SyncedConnections {
             return SyncOutcome.UNSUPPORTED;
         }
         boolean v6 = family == 6;
-        if (!addressesOf(m, r, v6)) {
+        if (!familyMatches(m, r, v6)) {
             return SyncOutcome.BAD_RECORD;
         }
         long clientHi = SyncRecord.hi(m, r + SyncRecord.CLIENT), clientLo = SyncRecord.lo(m, r + SyncRecord.CLIENT);
@@ -121,7 +121,7 @@ final class SyncedConnections {
     }
 
     /** The family byte and the address forms agree: IPv4 records carry IPv4-mapped addresses, IPv6 ones never do. */
-    private static boolean addressesOf(MemorySegment m, long r, boolean v6) {
+    private static boolean familyMatches(MemorySegment m, long r, boolean v6) {
         return ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.CLIENT), SyncRecord.lo(m, r + SyncRecord.CLIENT)) != v6
                 && ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.VIRTUAL), SyncRecord.lo(m, r + SyncRecord.VIRTUAL)) != v6
                 && ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.SERVER), SyncRecord.lo(m, r + SyncRecord.SERVER)) != v6;

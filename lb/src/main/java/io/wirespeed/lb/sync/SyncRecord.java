@@ -5,6 +5,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
+import io.wirespeed.lb.conn.ConnFlags;
+import io.wirespeed.lb.conn.ConnKey;
 import io.wirespeed.lb.conn.ConnTable;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -43,12 +45,12 @@ public final class SyncRecord {
     public static void write(MemorySegment m, long off, ConnTable conns, int conn, long remainingMs) {
         int o = ConnTable.ORIGINAL;
         int r = ConnTable.REPLY;
-        boolean v4 = io.wirespeed.lb.conn.ConnKey.isV4(conns.srcHi(conn, o), conns.srcLo(conn, o));
+        boolean v4 = ConnKey.isV4(conns.srcHi(conn, o), conns.srcLo(conn, o));
         u8(m, off + PROTOCOL, conns.protocol(conn, o));
         u8(m, off + FAMILY, v4 ? 4 : 6);
-        u8(m, off + MODE, io.wirespeed.lb.conn.ConnFlags.mode(conns.flags(conn)));
+        u8(m, off + MODE, ConnFlags.mode(conns.flags(conn)));
         u8(m, off + STATE, conns.state(conn));
-        u16(m, off + FLAGS, conns.flags(conn) & ~io.wirespeed.lb.conn.ConnFlags.MODE_MASK);
+        u16(m, off + FLAGS, conns.flags(conn) & ~ConnFlags.MODE_MASK);
         u16(m, off + RESERVED, 0);
         u32(m, off + TIMEOUT_MS, (int) Math.min(0xFFFF_FFFFL, Math.max(0, remainingMs)));
         u16(m, off + CLIENT_PORT, conns.srcPort(conn, o));
