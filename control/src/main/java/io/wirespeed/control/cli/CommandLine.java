@@ -33,11 +33,12 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
                    wsctl worker stats
                    wsctl pool""".formatted(ControlConfig.DEFAULT_SOCKET);
     static final String STATS_USAGE = """
-            Usage: wsctl stats [drops [worker|port|service] | synproxy]
+            Usage: wsctl stats [drops [worker|port|service] | synproxy | sync]
                    drops          drops by reason: total and per worker (the default view)
                    drops port     drops by reason and the port the packets came in on
                    drops service  drops the load balancer pinned on a virtual service
-                   synproxy       SYN cookies sent, validated and failed, server handshakes, per worker""";
+                   synproxy       SYN cookies sent, validated and failed, server handshakes, per worker
+                   sync           session sync with the peer nodes: datagrams, records, rejections""";
     static final String WORKER_USAGE = "Usage: wsctl worker stats";
     static final String POOL_USAGE = "Usage: wsctl pool";
 
@@ -150,6 +151,9 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
         }
         if (Tokens.matches(word, "synproxy") && !t.hasNext()) {
             return call("stats.synproxy");
+        }
+        if (Tokens.matches(word, "sync") && !t.hasNext()) {
+            return call("stats.sync");
         }
         if (!Tokens.matches(word, "drops")) {
             throw CliException.usage(STATS_USAGE);

@@ -26,6 +26,7 @@ final class Formatters {
             case "stats" -> stats(data);
             case "stats.drops" -> drops(data);
             case "stats.synproxy" -> synproxy(data);
+            case "stats.sync" -> sync(data);
             case "worker.stats" -> workerStats(data);
             case "pool" -> pool(data);
             case "ipset.list", "ipset.save", "lb.protect.list" -> ProtectFormatter.forCommand(cmd, data);
@@ -297,6 +298,31 @@ final class Formatters {
         for (long v : total) sum.add(Long.toString(v));
         table.add(sum);
         return table.render();
+    }
+
+    /** {@code wsctl stats sync}: settings, then one counter per line (zero rejections and skips left out). */
+    static String sync(Object data) {
+        Map<String, Object> s = Reply.object(data, "stats.sync");
+        StringBuilder out = new StringBuilder();
+        out.append("listen ").append(Reply.string(s, "listen", "stats.sync")).append("  node_id ")
+                .append(Reply.integer(s, "node_id", "stats.sync")).append("  peers ");
+        List<String> peers = new ArrayList<>();
+        for (Object p : Reply.values(s, "peers", "stats.sync")) peers.add(String.valueOf(p));
+        out.append(String.join(", ", peers)).append('\n');
+        for (String k : List.of("datagrams_sent", "records_sent", "send_errors", "datagrams_received", "records_received",
+                "datagrams_lost", "peer_restarts")) {
+            out.append(String.format("%-22s %d%n", k, Reply.integer(s, k, "stats.sync")));
+        }
+        for (String group : List.of("records", "rejected")) {
+            Map<String, Object> g = Reply.object(s.get(group), "stats.sync." + group);
+            for (String k : g.keySet()) {
+                long v = Reply.integer(g, k, "stats.sync." + group);
+                if (v != 0 || group.equals("records") && (k.equals("installed") || k.equals("updated"))) {
+                    out.append(String.format("%-22s %d%n", group + "." + k, v));
+                }
+            }
+        }
+        return out.toString();
     }
 
     static String workerStats(Object data) {

@@ -44,7 +44,7 @@ public final class ConfigLoader {
     static final int MAX_SOCKET_PATH_BYTES = 107;
 
     private static final List<String> TOP_KEYS = List.of("workers", "pool", "control", "ports", "routes", "neighbours",
-            "ipsets", "protection", "services", "lb", "metrics", "bgp");
+            "ipsets", "protection", "services", "lb", "metrics", "bgp", "sync");
 
     private ConfigLoader() {}
 
@@ -111,7 +111,7 @@ public final class ConfigLoader {
         MetricsConfig metrics = MetricsReader.read(top.optional("metrics"));
         Optional<BgpConfig> bgp = BgpReader.read(top.optional("bgp"));
         return new WirespeedConfig(workers, pool, control, ports, routes, neighbours, services, lb, metrics,
-                protection.config(top.optional("protection")), bgp);
+                protection.config(top.optional("protection")), bgp, SyncReader.read(top.optional("sync")));
     }
 
     private static Optional<Node> compose(String yaml, String source) throws ConfigException {

@@ -15,7 +15,15 @@ public record WirespeedConfig(
         LbConfig lb,
         MetricsConfig metrics,
         ProtectionConfig protection,
-        Optional<BgpConfig> bgp) {
+        Optional<BgpConfig> bgp,
+        Optional<SyncConfig> sync) {
+
+    /** A config without session sync. */
+    public WirespeedConfig(WorkersConfig workers, PoolConfig pool, ControlConfig control, List<PortConfig> ports,
+                           List<RouteConfig> routes, List<NeighbourConfig> neighbours, List<ServiceConfig> services, LbConfig lb,
+                           MetricsConfig metrics, ProtectionConfig protection, Optional<BgpConfig> bgp) {
+        this(workers, pool, control, ports, routes, neighbours, services, lb, metrics, protection, bgp, Optional.empty());
+    }
 
     /** A config without ipsets or global protection rules that announces nothing over BGP. */
     public WirespeedConfig(WorkersConfig workers, PoolConfig pool, ControlConfig control, List<PortConfig> ports,
@@ -37,5 +45,6 @@ public record WirespeedConfig(
         services = List.copyOf(services);
         protection = protection == null ? ProtectionConfig.NONE : protection;
         bgp = bgp == null ? Optional.empty() : bgp;
+        sync = sync == null ? Optional.empty() : sync;
     }
 }

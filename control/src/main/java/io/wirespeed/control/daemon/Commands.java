@@ -14,6 +14,7 @@ public final class Commands {
         new HealthCommands(dp.health()).register(registry);
         new CaptureCommands(dp.captures(), java.util.Arrays.stream(dp.ports()).map(p -> p.name()).toList()).register(registry);
         new io.wirespeed.control.bgp.BgpCommands(dp.announcer()).register(registry);
+        new io.wirespeed.control.sync.SyncCommands(dp.sessionSync()).register(registry);
         new ProtectCommands(dp.lbProtect(), dp.lbServices(), dp.lbPaths()).register(registry);
     }
 }

@@ -71,6 +71,7 @@ public final class DataPlane implements AutoCloseable {
     private CaptureManager captures;
     private io.wirespeed.lb.protect.ProtectTable lbProtect;
     private io.wirespeed.control.bgp.VipAnnouncer announcer;
+    private io.wirespeed.control.sync.SessionSync sessionSync;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
@@ -162,6 +163,7 @@ public final class DataPlane implements AutoCloseable {
 
         assignment = assignQueues(n);
         lbPaths = new LbPath[n];
+        io.wirespeed.lb.sync.SyncLog[] syncLogs = new io.wirespeed.lb.sync.SyncLog[n];
         HandoffRings handoff = n > 1 ? new HandoffRings(n, HANDOFF_RING_SIZE) : null;
         for (int w = 0; w < n; w++) {
             caches[w] = pool.newCache(WORKER_CACHE);
@@ -170,6 +172,11 @@ public final class DataPlane implements AutoCloseable {
                     to -> workers[to].waiter().wakeup(), config.lb().localPorts());
             lbPaths[w].protection(lbProtect::current);
             opened.add(lbPaths[w]);
+            if (config.sync().isPresent()) {
+                syncLogs[w] = new io.wirespeed.lb.sync.SyncLog(io.wirespeed.control.sync.SessionSync.LOG_CAPACITY);
+                opened.add(syncLogs[w]);
+                lbPaths[w].sessionSync(syncLogs[w]); // before the worker starts: it reads the log without a fence
+            }
             pipelines[w].hook(lbPaths[w]);
             RouterWorker body = new RouterWorker(pipelines[w], caches[w], ports, assignment[w]);
             workers[w] = new Worker(w, cores.get(w), body);
@@ -191,6 +198,8 @@ public final class DataPlane implements AutoCloseable {
         startHealthChecks();
         // after the health checks, so the first announcement already reflects them; closed before them
         config.bgp().ifPresent(bgp -> opened.add(announcer = io.wirespeed.control.bgp.VipAnnouncer.start(bgp, lbServices)));
+        // its socket is bound to a port address, which the kernel has (on the TAP) only now
+        config.sync().ifPresent(sync -> opened.add(sessionSync = io.wirespeed.control.sync.SessionSync.start(sync, workers, lbPaths, syncLogs)));
         LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -340,6 +349,8 @@ public final class DataPlane implements AutoCloseable {
     public HealthChecker health() { return health; }
     /** The BGP announcement of healthy VIPs through BIRD, when the config has a {@code bgp:} section. */
     public java.util.Optional<io.wirespeed.control.bgp.VipAnnouncer> announcer() { return java.util.Optional.ofNullable(announcer); }
+    /** Session sync with the peer nodes, when the config has a {@code sync:} section. */
+    public java.util.Optional<io.wirespeed.control.sync.SessionSync> sessionSync() { return java.util.Optional.ofNullable(sessionSync); }
     public NetStack stack() { return stack; }
     public Master master() { return master; }
     public PacketPool pool() { return pool; }

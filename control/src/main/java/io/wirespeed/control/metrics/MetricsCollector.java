@@ -53,7 +53,13 @@ public final class MetricsCollector {
             "wirespeed_server_in_packets_per_second", "wirespeed_server_out_packets_per_second",
             "wirespeed_server_in_bytes_per_second", "wirespeed_server_out_bytes_per_second", "wirespeed_server_weight",
             "wirespeed_bgp_announcements_total", "wirespeed_bgp_withdrawals_total", "wirespeed_bgp_errors_total",
-            "wirespeed_bgp_reconfigurations_total", "wirespeed_bgp_bird_up", "wirespeed_bgp_vip_announced");
+            "wirespeed_bgp_reconfigurations_total", "wirespeed_bgp_bird_up", "wirespeed_bgp_vip_announced",
+            "wirespeed_sync_datagrams_sent_total", "wirespeed_sync_records_sent_total", "wirespeed_sync_send_errors_total",
+            "wirespeed_sync_datagrams_received_total", "wirespeed_sync_records_received_total",
+            "wirespeed_sync_datagrams_lost_total", "wirespeed_sync_rejected_total", "wirespeed_sync_records_total",
+            "wirespeed_sync_log_overflows_total");
+    /** The families only a node with a {@code sync:} section has. */
+    public static final List<String> SYNC_FAMILIES = FAMILIES.stream().filter(f -> f.startsWith("wirespeed_sync_")).toList();
 
     private static final double NANOS = 1e9;
 
@@ -73,6 +79,7 @@ public final class MetricsCollector {
         drops(t);
         services(t);
         dp.announcer().ifPresent(a -> bgp(t, a.status()));
+        dp.sessionSync().ifPresent(s -> sync(t, s.counters(), s.logOverflows()));
         return t.text();
     }
 
@@ -153,6 +160,26 @@ public final class MetricsCollector {
                 t.sample(c[i], "worker", Integer.toString(w), "event", events[i]);
             }
         }
+    }
+
+    /** Only with a {@code sync:} section (docs/session-sync.md). */
+    static void sync(PrometheusText t, io.wirespeed.control.sync.SyncCounters c, long logOverflows) {
+        t.family("wirespeed_sync_datagrams_sent_total", Type.COUNTER, "Sync datagrams sent (one per peer).").sample(c.datagramsSent());
+        t.family("wirespeed_sync_records_sent_total", Type.COUNTER, "Connection records sent (counted per peer).").sample(c.recordsSent());
+        t.family("wirespeed_sync_send_errors_total", Type.COUNTER, "Sync datagrams the socket refused to send.").sample(c.sendErrors());
+        t.family("wirespeed_sync_datagrams_received_total", Type.COUNTER, "Sync datagrams received, accepted or not.")
+                .sample(c.datagramsReceived());
+        t.family("wirespeed_sync_records_received_total", Type.COUNTER, "Connection records in accepted datagrams.")
+                .sample(c.recordsReceived());
+        t.family("wirespeed_sync_datagrams_lost_total", Type.COUNTER, "Datagrams peers sent that never arrived (sequence gaps).")
+                .sample(c.datagramsLost());
+        t.family("wirespeed_sync_rejected_total", Type.COUNTER, "Received datagrams refused, by reason.");
+        c.rejections().forEach((r, n) -> t.sample(n, "reason", r.label()));
+        t.family("wirespeed_sync_records_total", Type.COUNTER,
+                "Received records by outcome: installed, updated, or skipped with the reason.");
+        c.outcomes().forEach((o, n) -> t.sample(n, "outcome", o.label()));
+        t.family("wirespeed_sync_log_overflows_total", Type.COUNTER,
+                "Records the workers could not queue for sending (their sync log was full).").sample(logOverflows);
     }
 
     /** Only with a {@code bgp:} section: a node that announces nothing has no BGP series at all. */

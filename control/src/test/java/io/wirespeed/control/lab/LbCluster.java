@@ -166,8 +166,11 @@ public final class LbCluster implements AutoCloseable {
             host("ip", "-n", ns(role), "link", "set", "lo", "up");
         }
         execOk("rt", "sysctl", "-qw", "net.ipv4.ip_forward=1", "net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
-                // ECMP on the 5-tuple: without it one client's connections all take the same node
-                "net.ipv4.fib_multipath_hash_policy=1");
+                // ECMP on the 5-tuple: without it one client's connections all take the same node. Policy 3 with
+                // these fields (addresses, protocol, ports) rather than 1, which takes a ready L4 hash when the skb has one:
+                // the client socket's txhash crosses the veth, and TCP picks a new one on a retransmission timeout, so
+                // under policy 1 a connection can move to the other node in its middle
+                "net.ipv4.fib_multipath_hash_policy=3", "net.ipv4.fib_multipath_hash_fields=0x0037");
         execOk("rt", "ip", "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
         execOk("rt", "ip", "addr", "add", ROUTER + "/24", "dev", "br0");
         execOk("rt", "ip", "link", "set", "br0", "up");

@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Files under src/test/resources/lb/ (nginx config template, tunnel scripts) as paths tools can open. */
-final class LbResources {
+public final class LbResources {
     private LbResources() {}
 
     /** The path of resource lb/NAME; the test classes are a directory, so it is a real file. */
-    static Path path(String name) {
+    public static Path path(String name) {
         String resource = "/lb/" + name;
         URL url = LbResources.class.getResource(resource);
         if (url == null) {

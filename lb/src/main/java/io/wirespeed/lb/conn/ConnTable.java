@@ -389,6 +389,19 @@ public final class ConnTable implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes connection {@code conn} expire {@code remainingNanos} from now if nothing more happens
+     * (a connection taken over from a peer node keeps the time it had left there). Its last
+     * activity is set back so that the state's timeout, counted from it, ends then too.
+     */
+    public void expireIn(int conn, long remainingNanos, long nowNanos) {
+        if (!inUse(conn) || remainingNanos <= 0) {
+            throw new IllegalArgumentException("cannot set the expiry of entry " + conn + " to " + remainingNanos + " ns");
+        }
+        entries.longAt(conn, ConnEntries.LAST_ACTIVITY, nowNanos + remainingNanos - timeoutNanos(conn));
+        timers.schedule(conn, nowNanos + remainingNanos);
+    }
+
     // ---- per packet ----------------------------------------------------------------------------
 
     /**

@@ -92,6 +92,17 @@ final class Destinations {
         gauge(slot, TrafficCounters.INACTIVE, 1);
     }
 
+    /**
+     * A connection taken over from a peer node (session sync): held and counted inactive like a new
+     * one, but not in the Conns total, which counts the connections this node scheduled (as IPVS's
+     * backup does not count the connections its sync daemon creates).
+     */
+    void adopted(int slot) {
+        refs[slot]++;
+        inactive[slot]++;
+        gauge(slot, TrafficCounters.INACTIVE, 1);
+    }
+
     /** The connection's state moved into (+1) or out of (-1) ESTABLISHED. */
     void activeChanged(int slot, int delta) {
         if (delta == 0) {

@@ -57,6 +57,9 @@ public final class LbPath implements PacketHook, AutoCloseable {
     /** Black/white lists and rate limits ({@link #protection}); checks nothing until rules exist. */
     final io.wirespeed.lb.protect.Guard guard;
     long now;
+    /** Session sync: where this worker's connections go to its peers (null: sync off). */
+    private io.wirespeed.lb.sync.SyncLog syncLog;
+    private final SyncedConnections synced = new SyncedConnections(this);
 
     /**
      * @param handoff rings between the workers (null with one worker)
@@ -268,11 +271,16 @@ public final class LbPath implements PacketHook, AutoCloseable {
             ServiceDropSite.drop(this, service, b, LbDrops.DEST_REMOVED);
             return false;
         }
+        int change;
         if (proto == io.wirespeed.net.proto.Ipv4.PROTO_TCP) {
-            int change = conns.updateTcp(ref, tcpFlags, bytes, now);
+            change = conns.updateTcp(ref, tcpFlags, bytes, now);
             dests.activeChanged(slot, io.wirespeed.lb.conn.StateChange.activeDelta(change));
         } else {
             conns.update(ref, bytes, now);
+            change = -1; // no state change: read below only when sync is on
+        }
+        if (syncLog != null) {
+            syncLog.onPacket(conns, conn, change < 0 ? io.wirespeed.lb.conn.StateChange.of(conns.state(conn), conns.state(conn)) : change, now);
         }
         if (ConnTable.direction(ref) == ConnTable.ORIGINAL) {
             dests.server(slot).inPacket(worker, bytes);
@@ -379,6 +387,21 @@ public final class LbPath implements PacketHook, AutoCloseable {
     }
 
     // ---- control plane -------------------------------------------------------------------------
+
+    /** Session sync: from now on this worker appends its connections to {@code log} (its only producer). */
+    public void sessionSync(io.wirespeed.lb.sync.SyncLog log) {
+        this.syncLog = log;
+    }
+
+    /**
+     * Installs the connection a peer synced, the {@link io.wirespeed.lb.sync.SyncRecord} at {@code offset}
+     * of {@code records}, if this worker owns its flow; must run on this worker (its mailbox).
+     */
+    public io.wirespeed.lb.sync.SyncOutcome installSynced(MemorySegment records, long offset) {
+        long nowNanos = System.nanoTime();
+        beginBurst(nowNanos); // the mailbox may run before the first burst that would pick up a new service snapshot
+        return synced.install(records, offset, nowNanos);
+    }
 
     /** {@code -Lnc}: copies connections; must run on this worker (its mailbox). See {@link ConnTable#copyEntries}. */
     public int copyConnections(int from, int max, Consumer<ConnInfo> visitor) {

@@ -1,0 +1,136 @@
+package io.wirespeed.lb.path;
+
+import io.wirespeed.lb.conn.ConnFlags;
+import io.wirespeed.lb.conn.ConnKey;
+import io.wirespeed.lb.conn.ConnState;
+import io.wirespeed.lb.conn.ConnTable;
+import io.wirespeed.lb.conn.StateChange;
+import io.wirespeed.lb.service.VipIndex;
+import io.wirespeed.lb.sync.SyncOutcome;
+import io.wirespeed.lb.sync.SyncRecord;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Installs connections a peer node synced ({@link SyncRecord}s) into this worker's table, on the
+ * worker (its mailbox), so the flow continues here when the router moves it from the peer. A
+ * record is trusted only as far as this node's own configuration agrees with it: its virtual
+ * service must exist here and have its real server with the same forwarding mode, and the entry
+ * points at this node's destination slot for that server. Anything else is skipped and counted:
+ * a flow without an entry is re-scheduled or dropped, never sent somewhere the configuration does
+ * not name.
+ */
+final class SyncedConnections {
+    private static final long MS = 1_000_000L;
+
+    private final LbPath lb;
+    private final ConnKey original = new ConnKey();
+    private final ConnKey reply = new ConnKey();
+
+    SyncedConnections(LbPath lb) {
+        this.lb = lb;
+    }
+
+    SyncOutcome install(MemorySegment m, long r, long nowNanos) {
+        int proto = SyncRecord.u8(m, r + SyncRecord.PROTOCOL);
+        int family = SyncRecord.u8(m, r + SyncRecord.FAMILY);
+        int state = SyncRecord.u8(m, r + SyncRecord.STATE);
+        if (!valid(proto, family, state)) {
+            return SyncOutcome.BAD_RECORD;
+        }
+        int mode = SyncRecord.u8(m, r + SyncRecord.MODE);
+        if (mode != ConnFlags.MODE_NAT && mode != ConnFlags.MODE_DR && mode != ConnFlags.MODE_TUN) {
+            return SyncOutcome.UNSUPPORTED;
+        }
+        boolean v6 = family == 6;
+        if (!familyMatches(m, r, v6)) {
+            return SyncOutcome.BAD_RECORD;
+        }
+        long clientHi = SyncRecord.hi(m, r + SyncRecord.CLIENT), clientLo = SyncRecord.lo(m, r + SyncRecord.CLIENT);
+        int clientPort = SyncRecord.u16(m, r + SyncRecord.CLIENT_PORT);
+        if (lb.ownerByClient(clientHi, clientLo, clientPort) != lb.worker) {
+            return SyncOutcome.NOT_MINE;
+        }
+        long vipHi = SyncRecord.hi(m, r + SyncRecord.VIRTUAL), vipLo = SyncRecord.lo(m, r + SyncRecord.VIRTUAL);
+        int vipPort = SyncRecord.u16(m, r + SyncRecord.VIRTUAL_PORT);
+        WorkerServices services = lb.services;
+        int s = services.vips.lookup(proto, v6, v6 ? vipHi : 0, v6 ? vipLo : vipLo & 0xFFFF_FFFFL, vipPort);
+        if (s == VipIndex.NONE) {
+            return SyncOutcome.UNKNOWN_SERVICE;
+        }
+        ServiceRuntime svc = services.services[s];
+        long serverHi = SyncRecord.hi(m, r + SyncRecord.SERVER), serverLo = SyncRecord.lo(m, r + SyncRecord.SERVER);
+        int serverPort = SyncRecord.u16(m, r + SyncRecord.SERVER_PORT);
+        int d = destination(svc, mode, v6, serverHi, serverLo, serverPort, vipPort);
+        if (d < 0) {
+            return SyncOutcome.UNKNOWN_SERVER;
+        }
+        if (v6) {
+            original.setV6(proto, clientHi, clientLo, clientPort, vipHi, vipLo, vipPort);
+            reply.setV6(proto, serverHi, serverLo, serverPort, clientHi, clientLo, clientPort);
+        } else {
+            original.setV4(proto, (int) clientLo, clientPort, (int) vipLo, vipPort);
+            reply.setV4(proto, (int) serverLo, serverPort, (int) clientLo, clientPort);
+        }
+        long remaining = Math.max(1, SyncRecord.u32(m, r + SyncRecord.TIMEOUT_MS)) * MS;
+        ConnTable conns = lb.conns;
+        int slot = svc.slot[d];
+        int ref = conns.lookup(original);
+        if (ref >= 0) {
+            return refresh(ConnTable.conn(ref), slot, state, remaining, nowNanos);
+        }
+        if (conns.lookup(reply) >= 0) {
+            return SyncOutcome.CONFLICT;
+        }
+        int conn = conns.insert(original, reply, state, mode, nowNanos);
+        if (conn < 0) {
+            return SyncOutcome.TABLE_REFUSED;
+        }
+        conns.destination(conn, slot);
+        conns.service(conn, -1); // no local port is held: full NAT is not taken over
+        services.destinations.adopted(slot);
+        services.destinations.activeChanged(slot, StateChange.activeDelta(StateChange.of(ConnState.NONE, state)));
+        conns.expireIn(conn, remaining, nowNanos);
+        return SyncOutcome.INSTALLED;
+    }
+
+    /** The connection is here already: take the peer's state and timeout if it is the same flow to the same server. */
+    private SyncOutcome refresh(int conn, int slot, int state, long remaining, long nowNanos) {
+        ConnTable conns = lb.conns;
+        if (conns.isTemplate(conn) || conns.destination(conn) != slot
+                || conns.lookup(reply) != ConnTable.ref(conn, ConnTable.REPLY)) {
+            return SyncOutcome.CONFLICT;
+        }
+        int change = conns.setState(conn, state, nowNanos);
+        lb.services.destinations.activeChanged(slot, StateChange.activeDelta(change));
+        conns.expireIn(conn, remaining, nowNanos);
+        return SyncOutcome.UPDATED;
+    }
+
+    /** Destination index of {@code svc} with this server and mode, or -1. A server port 0 means "the service's port". */
+    private static int destination(ServiceRuntime svc, int mode, boolean v6, long hi, long lo, int port, int vipPort) {
+        long wantLo = v6 ? lo : lo & 0xFFFF_FFFFL;
+        for (int d = 0; d < svc.slot.length; d++) {
+            int p = svc.serverPort[d] == 0 ? vipPort : svc.serverPort[d];
+            long haveLo = svc.serverV6[d] ? svc.serverLo[d] : svc.serverLo[d] & 0xFFFF_FFFFL;
+            if (svc.mode[d] == mode && svc.serverV6[d] == v6 && (!v6 || svc.serverHi[d] == hi) && haveLo == wantLo
+                    && p == port) {
+                return d;
+            }
+        }
+        return -1;
+    }
+
+    /** The family byte and the address forms agree: IPv4 records carry IPv4-mapped addresses, IPv6 ones never do. */
+    private static boolean familyMatches(MemorySegment m, long r, boolean v6) {
+        return ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.CLIENT), SyncRecord.lo(m, r + SyncRecord.CLIENT)) != v6
+                && ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.VIRTUAL), SyncRecord.lo(m, r + SyncRecord.VIRTUAL)) != v6
+                && ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.SERVER), SyncRecord.lo(m, r + SyncRecord.SERVER)) != v6;
+    }
+
+    private static boolean valid(int proto, int family, int state) {
+        if (family != 4 && family != 6) {
+            return false;
+        }
+        return proto == 6 && ConnState.isTcp(state) || proto == 17 && state == ConnState.UDP;
+    }
+}

@@ -1,0 +1,28 @@
+package io.wirespeed.lb.sync;
+
+/** What a worker did with one received {@link SyncRecord}; each has a counter on the receiving node. */
+public enum SyncOutcome {
+    /** A new connection entry now continues the peer's flow here. */
+    INSTALLED,
+    /** The connection was already here (an earlier record, or the flow passed here too): state and timeout refreshed. */
+    UPDATED,
+    /** Another worker of this node owns the flow; that worker installs it. */
+    NOT_MINE,
+    /** No service here has the record's protocol, virtual address and port. */
+    UNKNOWN_SERVICE,
+    /** The service has no real server with the record's address, port and forwarding mode. */
+    UNKNOWN_SERVER,
+    /** A mode this node does not take over (full NAT, SNAT, NAT64: their ports and sequence deltas are the sender's). */
+    UNSUPPORTED,
+    /** One of the tuples belongs to a different connection here: left alone rather than forwarded wrongly. */
+    CONFLICT,
+    /** The connection table was full or refused the tuples. */
+    TABLE_REFUSED,
+    /** Fields out of range (protocol, family, state): never installed. */
+    BAD_RECORD;
+
+    /** The counter's name: lower case. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,219 @@
+package io.wirespeed.lb.path;
+
+import static io.wirespeed.lb.path.LbFixture.*;
+import static io.wirespeed.net.stack.StackFixture.C1;
+import static io.wirespeed.net.stack.StackFixture.C1_V6;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.wirespeed.core.testing.SteadyStateAllocation;
+import io.wirespeed.lb.conn.ConnFlags;
+import io.wirespeed.lb.conn.ConnInfo;
+import io.wirespeed.lb.conn.ConnState;
+import io.wirespeed.lb.service.ForwardMethod;
+import io.wirespeed.lb.service.Protocol;
+import io.wirespeed.lb.service.ServiceKey;
+import io.wirespeed.lb.sync.SyncLog;
+import io.wirespeed.lb.sync.SyncOutcome;
+import io.wirespeed.lb.sync.SyncRecord;
+import io.wirespeed.net.proto.Tcp;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Session sync between two balancers on memory ports: node A forwards a flow and logs it, node B
+ * installs A's records, and B then continues the flow in the middle (an ACK with data), where
+ * without the record it drops the packet as {@code not_syn}.
+ */
+class SessionSyncPathTest {
+    LbFixture a;
+    LbFixture b;
+    SyncLog log;
+    Arena arena;
+    MemorySegment records;
+
+    @BeforeEach
+    void setUp() {
+        a = new LbFixture();
+        b = new LbFixture();
+        log = new SyncLog(64);
+        a.lb.sessionSync(log);
+        arena = Arena.ofConfined();
+        records = arena.allocate(64L * SyncRecord.BYTES);
+    }
+
+    @AfterEach
+    void tearDown() {
+        a.close();
+        b.close();
+        log.close();
+        arena.close();
+    }
+
+    private static ServiceKey dr(LbFixture fx, boolean v6) throws Exception {
+        ServiceKey key = fx.service(Protocol.TCP, v6 ? v6(VIP6) : v4(VIP), 80, "rr");
+        fx.server(key, v6 ? v6(RS1_V6) : v4(RS1), 80, ForwardMethod.DR, 1);
+        return key;
+    }
+
+    private static byte[] syn(int clientPort) {
+        return fromClient().ipv4(C1, VIP).tcp(clientPort, 80, Tcp.SYN, 1, 0).build();
+    }
+
+    private static byte[] data(int clientPort) {
+        return fromClient().ipv4(C1, VIP).tcp(clientPort, 80, Tcp.ACK, 2, 1).payload(new byte[20]).build();
+    }
+
+    /** Drains A's log and installs every record on B; returns the outcomes. */
+    private List<SyncOutcome> syncToB() {
+        int n = log.drain(records, 0, 64);
+        SyncOutcome[] out = new SyncOutcome[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = b.lb.installSynced(records, (long) i * SyncRecord.BYTES);
+        }
+        return List.of(out);
+    }
+
+    @Test
+    void establishedDirectRoutingFlowContinuesOnThePeer() throws Exception {
+        dr(a, false);
+        ServiceKey keyB = dr(b, false);
+        a.forward(0, syn(CLIENT_PORT), 1);
+        assertEquals(0, log.pending(), "a SYN alone is not synced: half-open connections stay local");
+        a.forward(0, data(CLIENT_PORT), 1);
+        assertEquals(List.of(SyncOutcome.INSTALLED), syncToB(), "the ACK made it ESTABLISHED: one record");
+
+        ConnInfo c = b.connections().get(0);
+        assertEquals(ConnState.ESTABLISHED, c.state());
+        assertEquals(ConnFlags.MODE_DR, ConnFlags.mode(c.flags()));
+        assertEquals(CLIENT_PORT, c.client().port());
+        assertTrue(c.expiresInNanos() > 890_000_000_000L && c.expiresInNanos() <= 900_000_000_000L,
+                "the time A had left (ESTABLISHED: 900 s): " + c.expiresInNanos());
+        assertEquals(1, b.serviceTotals(keyB).activeConns(), "counted active on B's service");
+        assertEquals(0, b.serviceTotals(keyB).conns(), "but not as a connection B scheduled");
+
+        byte[] out = b.forward(0, data(CLIENT_PORT), 1);
+        assertFrame(toServer(RS1_MAC).ipv4(C1, VIP).ttl(63).tcp(CLIENT_PORT, 80, Tcp.ACK, 2, 1).payload(new byte[20]).build(),
+                out, "B forwards the mid-connection ACK to the same server");
+        assertEquals(0, b.drops(LbDrops.NOT_SYN));
+    }
+
+    @Test
+    void withoutTheRecordThePeerDropsTheMidConnectionAck() throws Exception {
+        dr(b, false);
+        b.rx(0, data(CLIENT_PORT));
+        b.nothingSent();
+        assertEquals(1, b.drops(LbDrops.NOT_SYN), "the control: no entry, no flow");
+    }
+
+    @Test
+    void aRepeatedRecordRefreshesStateAndTimeout() throws Exception {
+        dr(a, false);
+        ServiceKey keyB = dr(b, false);
+        a.forward(0, syn(CLIENT_PORT), 1);
+        a.forward(0, data(CLIENT_PORT), 1);
+        syncToB();
+        a.rx(0, fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.FIN | Tcp.ACK, 22, 1).build());
+        assertEquals(List.of(SyncOutcome.UPDATED), syncToB(), "closing is synced too");
+        assertEquals(ConnState.FIN_WAIT, b.connections().get(0).state());
+        assertEquals(0, b.serviceTotals(keyB).activeConns(), "no longer active on B");
+        assertEquals(1, b.lb.connectionCount());
+    }
+
+    @Test
+    void longLivedConnectionsAreRefreshedEveryPeriodOfPackets() throws Exception {
+        dr(a, false);
+        a.forward(0, syn(CLIENT_PORT), 1);
+        a.forward(0, data(CLIENT_PORT), 1);
+        log.drain(records, 0, 64);
+        for (int i = 2; i < SyncLog.REFRESH_PACKETS; i++) {
+            a.forward(0, data(CLIENT_PORT), 1);
+        }
+        assertEquals(1, log.pending(), "refreshed at packet " + SyncLog.REFRESH_PACKETS);
+    }
+
+    @Test
+    void udpFlowsAreSyncedAtTheirFirstPacket() throws Exception {
+        ServiceKey ka = a.service(Protocol.UDP, v4(VIP), 53, "rr");
+        a.server(ka, v4(RS1), 53, ForwardMethod.NAT, 1);
+        ServiceKey kb = b.service(Protocol.UDP, v4(VIP), 53, "rr");
+        b.server(kb, v4(RS1), 53, ForwardMethod.NAT, 1);
+        a.forward(0, fromClient().ipv4(C1, VIP).udp(CLIENT_PORT, 53).payload(new byte[8]).build(), 1);
+        assertEquals(List.of(SyncOutcome.INSTALLED), syncToB());
+        byte[] reply = b.forward(1, fromServer(RS1_MAC).ipv4(RS1, C1).udp(53, CLIENT_PORT).payload(new byte[8]).build(), 0);
+        assertEquals(VIP, io.wirespeed.net.proto.Ipv4.src(MemorySegment.ofArray(reply), 14), "B un-NATs the server's reply");
+    }
+
+    @Test
+    void ipv6DirectRoutingIsSyncedToo() throws Exception {
+        dr(a, true);
+        dr(b, true);
+        a.forward(0, fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.SYN, 1, 0).build(), 1);
+        a.forward(0, fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.ACK, 2, 1).build(), 1);
+        assertEquals(List.of(SyncOutcome.INSTALLED), syncToB());
+        b.forward(0, fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.ACK, 2, 1).payload(new byte[5]).build(), 1);
+    }
+
+    @Test
+    void recordsThisNodesConfigurationDoesNotBackAreSkipped() throws Exception {
+        dr(a, false);
+        a.forward(0, syn(CLIENT_PORT), 1);
+        a.forward(0, data(CLIENT_PORT), 1);
+        log.drain(records, 0, 1);
+        assertEquals(SyncOutcome.UNKNOWN_SERVICE, b.lb.installSynced(records, 0), "B has no such service");
+        ServiceKey key = b.service(Protocol.TCP, v4(VIP), 80, "rr");
+        b.server(key, v4(RS2), 80, ForwardMethod.DR, 1);
+        assertEquals(SyncOutcome.UNKNOWN_SERVER, b.lb.installSynced(records, 0), "B's service has another server");
+        b.server(key, v4(RS1), 80, ForwardMethod.NAT, 1);
+        assertEquals(SyncOutcome.UNKNOWN_SERVER, b.lb.installSynced(records, 0), "same server, another mode");
+        SyncRecord.u8(records, SyncRecord.STATE, 99);
+        assertEquals(SyncOutcome.BAD_RECORD, b.lb.installSynced(records, 0));
+        SyncRecord.u8(records, SyncRecord.STATE, ConnState.ESTABLISHED);
+        SyncRecord.u8(records, SyncRecord.FAMILY, 6);
+        assertEquals(SyncOutcome.BAD_RECORD, b.lb.installSynced(records, 0), "family 6 with IPv4-mapped addresses");
+        SyncRecord.u8(records, SyncRecord.FAMILY, 4);
+        SyncRecord.u8(records, SyncRecord.MODE, ConnFlags.MODE_FNAT);
+        assertEquals(SyncOutcome.UNSUPPORTED, b.lb.installSynced(records, 0), "full NAT is not taken over");
+        assertEquals(0, b.lb.connectionCount(), "nothing installed");
+    }
+
+    @Test
+    void aRecordClashingWithAnotherConnectionIsLeftAlone() throws Exception {
+        dr(a, false);
+        ServiceKey keyB = b.service(Protocol.TCP, v4(VIP), 80, "rr");
+        b.server(keyB, v4(RS1), 80, ForwardMethod.DR, 0); // weight 0: B schedules the flow to RS2
+        b.server(keyB, v4(RS2), 80, ForwardMethod.DR, 1);
+        a.forward(0, syn(CLIENT_PORT), 1);
+        a.forward(0, data(CLIENT_PORT), 1);
+        b.forward(0, syn(CLIENT_PORT), 1);
+        assertEquals(List.of(SyncOutcome.CONFLICT), syncToB(), "B's own connection of that flow goes to RS2: kept");
+        b.forward(0, data(CLIENT_PORT), 1);
+        assertEquals(1, b.lb.connectionCount());
+    }
+
+    @Test
+    void appendingToTheLogAllocatesNothing() throws Exception {
+        dr(a, false);
+        a.forward(0, syn(CLIENT_PORT), 1);
+        a.forward(0, data(CLIENT_PORT), 1);
+        log.drain(records, 0, 64);
+        io.wirespeed.lb.conn.ConnTable conns = a.lb.conns;
+        long now = System.nanoTime();
+        Runnable window = () -> {
+            for (int i = 0; i < 100_000; i++) {
+                log.append(conns, 0, now);
+                log.onPacket(conns, 0, io.wirespeed.lb.conn.StateChange.of(ConnState.SYN_RECV, ConnState.ESTABLISHED), now);
+                log.drain(records, 0, 64);
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            window.run();
+        }
+        List<Long> windows = SteadyStateAllocation.windows(window, 5);
+        assertEquals(0L, SteadyStateAllocation.last(windows), "bytes per window: " + windows);
+    }
+}
