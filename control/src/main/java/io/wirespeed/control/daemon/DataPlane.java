@@ -71,9 +71,68 @@ public final class DataPlane implements AutoCloseable {
     private CaptureManager captures;
     private io.wirespeed.lb.protect.ProtectTable lbProtect;
     private io.wirespeed.control.bgp.VipAnnouncer announcer;
+    private HandoffRings handoff;
+    /** Hot restart: built by {@link #prepare}, the load balancer and workers wait for {@link #takeOver}. */
+    private boolean takeover;
+    /** Hot restart: the connection tables were left to a successor; closing must not delete their files. */
+    private volatile boolean handedOver;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
+    }
+
+    /**
+     * Hot restart, first half: builds everything {@link #start} does but does not poll: ports are
+     * open (their sockets already fill while the old process still runs), the master runs, the
+     * workers are made but not started and the load balancer not yet installed; no health checks
+     * or BGP. {@link #takeOver} completes it once the old process has handed over.
+     */
+    public static DataPlane prepare(WirespeedConfig config) {
+        DataPlane dp = new DataPlane(config);
+        dp.takeover = true;
+        try {
+            dp.build();
+            return dp;
+        } catch (RuntimeException | Error e) {
+            dp.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Hot restart, second half (after the old process handed over): attaches each worker's
+     * connection table file, carries its connections on, and starts polling. Returns the
+     * {@code System.nanoTime()} at which every worker was polling.
+     */
+    public long takeOver() {
+        if (!takeover || workers[0].state() != Worker.State.NEW) {
+            throw new IllegalStateException("takeOver() is for a data plane built by prepare(), once");
+        }
+        installLb();
+        startWorkers();
+        return System.nanoTime();
+    }
+
+    /** Hot restart: health checks and BGP, once the old process (which ran them) has exited. */
+    public void startControlPlane() {
+        startHealthChecks();
+        // after the health checks, so the first announcement already reflects them; closed before them
+        config.bgp().ifPresent(bgp -> opened.add(announcer = io.wirespeed.control.bgp.VipAnnouncer.start(bgp, lbServices)));
+    }
+
+    /**
+     * Hot restart, the old process's side: stops every worker (each finishes its burst and flushes
+     * its tx) and leaves its connection table, with what its numbers mean, to the successor. The
+     * data plane forwards nothing afterwards; close it to release the ports.
+     */
+    public void quiesce() {
+        for (Worker w : workers) {
+            w.stop();
+        }
+        for (LbPath lb : lbPaths) {
+            lb.handOver();
+        }
+        handedOver = true;
     }
 
     /** Builds and starts the data plane; on failure everything opened so far is closed again. */
@@ -162,15 +221,10 @@ public final class DataPlane implements AutoCloseable {
 
         assignment = assignQueues(n);
         lbPaths = new LbPath[n];
-        HandoffRings handoff = n > 1 ? new HandoffRings(n, HANDOFF_RING_SIZE) : null;
+        handoff = n > 1 ? new HandoffRings(n, HANDOFF_RING_SIZE) : null;
         for (int w = 0; w < n; w++) {
             caches[w] = pool.newCache(WORKER_CACHE);
             pipelines[w] = new Pipeline(stack, caches[w], new Counters(ports.length), w, toMaster[w], fromMaster[w], master::wakeup);
-            lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
-                    to -> workers[to].waiter().wakeup(), config.lb().localPorts());
-            lbPaths[w].protection(lbProtect::current);
-            opened.add(lbPaths[w]);
-            pipelines[w].hook(lbPaths[w]);
             RouterWorker body = new RouterWorker(pipelines[w], caches[w], ports, assignment[w]);
             workers[w] = new Worker(w, cores.get(w), body);
             for (int[] pq : assignment[w]) {
@@ -184,14 +238,80 @@ public final class DataPlane implements AutoCloseable {
         configureStack(pcs);
         master.start();
         opened.add(master::stop);
+        if (!takeover) {
+            installLb();
+            startWorkers();
+            startControlPlane();
+        }
+        LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Each worker's load balancer, its connection table in a shared file named after the control
+     * socket, so that a successor can take the table over ({@code wsctl restart}). A new data plane
+     * creates the files; one built by {@link #prepare} attaches them, and if a file cannot be
+     * attached (another lb.connections, a corrupt file) starts that worker empty rather than not at
+     * all: the old process has stopped forwarding by then.
+     */
+    private void installLb() {
+        int n = workers.length;
+        // runs after the tables are closed (opened is closed in reverse): keep the files only for a successor
+        opened.add(() -> {
+            if (!handedOver) {
+                for (int w = 0; w < n; w++) {
+                    deleteTableFile(w);
+                }
+            }
+        });
+        for (int w = 0; w < n; w++) {
+            lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
+                    to -> workers[to].waiter().wakeup(), config.lb().localPorts(), tableFile(w));
+            lbPaths[w].protection(lbProtect::current);
+            opened.add(lbPaths[w]);
+            pipelines[w].hook(lbPaths[w]);
+            if (takeover) {
+                int[] carried = lbPaths[w].carried();
+                LOG.info("event=takeover_table worker=" + w + " carried=" + carried[0] + " ended=" + carried[1]);
+            }
+        }
+    }
+
+    private io.wirespeed.lb.conn.ConnTableFile tableFile(int worker) {
+        java.nio.file.Path path = tableFilePath(worker);
+        int capacity = config.lb().connections();
+        if (takeover) {
+            try {
+                return io.wirespeed.lb.conn.ConnTableFile.attach(path, capacity);
+            } catch (IllegalStateException e) {
+                LOG.severe("event=takeover_table_refused worker=" + worker + " error=\"" + e.getMessage() + "\"");
+            }
+        }
+        return io.wirespeed.lb.conn.ConnTableFile.create(path, capacity, io.wirespeed.lb.conn.ConnTable.newHashKey(),
+                io.wirespeed.lb.conn.ConnTable.newHashKey());
+    }
+
+    /** {@code /dev/shm/wirespeed-<control socket name>-worker<N>}: one daemon per control socket, so one set of files. */
+    java.nio.file.Path tableFilePath(int worker) {
+        String name = config.control().socket().getFileName().toString().replaceFirst("\\.sock$", "")
+                .replaceAll("[^A-Za-z0-9_.-]", "_").replaceFirst("^\\.", "_");
+        return io.wirespeed.lb.conn.ConnTableFile.defaultPath(name.isEmpty() ? "default" : name, worker);
+    }
+
+    private void deleteTableFile(int worker) {
+        try {
+            java.nio.file.Path file = tableFilePath(worker);
+            io.wirespeed.lb.conn.ConnTableFile.delete(file);
+            java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".dests"));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warning("event=table_file_delete_failed worker=" + worker + " error=\"" + e.getMessage() + "\"");
+        }
+    }
+
+    private void startWorkers() {
         for (Worker w : workers) {
             w.start();
             opened.add(w::stop);
         }
-        startHealthChecks();
-        // after the health checks, so the first announcement already reflects them; closed before them
-        config.bgp().ifPresent(bgp -> opened.add(announcer = io.wirespeed.control.bgp.VipAnnouncer.start(bgp, lbServices)));
-        LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**

@@ -1,0 +1,156 @@
+package io.wirespeed.control.restart;
+
+import io.wirespeed.control.api.Args;
+import io.wirespeed.control.api.CommandException;
+import io.wirespeed.control.api.CommandRegistry;
+import io.wirespeed.control.daemon.DataPlane;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * The control-socket side of a hot restart:
+ * <ul>
+ *   <li>{@code restart} ({@code wsctl restart}): starts the successor ({@code --takeover}) and
+ *   answers once it has taken over, with the gap it measured;</li>
+ *   <li>{@code restart.handover} (called by the successor): stops the workers and leaves the
+ *   connection tables to it;</li>
+ *   <li>{@code restart.done} (called by the successor once it polls): this process then exits;</li>
+ *   <li>{@code restart.status}: this process's pid and, if it took over, its {@link TakeoverReport}.</li>
+ * </ul>
+ * A successor started by hand ({@code wirespeed --config FILE --takeover}) works the same way, without
+ * {@code restart}.
+ */
+public final class RestartCommands {
+    private static final Logger LOG = Logger.getLogger(RestartCommands.class.getName());
+    /** JVM start, config, ports: seconds, not minutes. */
+    private static final long TAKEOVER_TIMEOUT_NANOS = 60_000_000_000L;
+    /** Lets the reply to {@code restart} leave before the control server closes its connections. */
+    private static final long EXIT_DELAY_MILLIS = 200;
+
+    private final DataPlane dp;
+    private final Runnable exit;
+    private final TakeoverReport tookOver;
+    private final AtomicBoolean handedOver = new AtomicBoolean();
+    private final AtomicBoolean restarting = new AtomicBoolean();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile Map<String, Object> successorReport;
+
+    /**
+     * @param exit asks the daemon to stop (after a handover: close the ports, keep the table files, exit 0)
+     * @param tookOver what this process's own takeover achieved, or null if it started afresh
+     */
+    public RestartCommands(DataPlane dp, Runnable exit, TakeoverReport tookOver) {
+        this.dp = dp;
+        this.exit = exit;
+        this.tookOver = tookOver;
+    }
+
+    public void register(CommandRegistry r) {
+        r.register("restart", a -> {
+            Args.allowOnly(a);
+            return restart();
+        });
+        r.register("restart.handover", a -> {
+            Args.allowOnly(a, "pid");
+            long successor = Args.integer(a, "pid", 1, Long.MAX_VALUE);
+            return handOver(successor);
+        });
+        r.register("restart.done", a -> {
+            Args.allowOnly(a, "old_pid", "gap_us", "carried", "ended");
+            if (!handedOver.get()) {
+                throw new CommandException("restart.done without a handover");
+            }
+            successorReport = new LinkedHashMap<>(a);
+            done.countDown();
+            exitSoon();
+            return null;
+        });
+        r.register("restart.status", a -> {
+            Args.allowOnly(a);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pid", ProcessHandle.current().pid());
+            m.put("took_over", tookOver != null);
+            if (tookOver != null) {
+                m.putAll(tookOver.toMap());
+            }
+            return m;
+        });
+    }
+
+    private Map<String, Object> handOver(long successor) throws CommandException {
+        if (!handedOver.compareAndSet(false, true)) {
+            throw new CommandException("this daemon has already handed over");
+        }
+        long stopping = System.nanoTime(); // the gap starts here: the workers may stop at once
+        try {
+            dp.quiesce();
+        } catch (RuntimeException e) {
+            LOG.severe("event=handover_failed successor=" + successor + " error=\"" + e.getMessage() + "\"");
+            exitSoon(); // the workers are stopped or stopping: this process cannot forward any more
+            throw new CommandException("handover failed: " + e.getMessage());
+        }
+        LOG.info("event=handover successor=" + successor + " quiesce_us=" + (System.nanoTime() - stopping) / 1000);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("stopped_ns", stopping);
+        return m;
+    }
+
+    private Map<String, Object> restart() throws CommandException {
+        if (!restarting.compareAndSet(false, true)) {
+            throw new CommandException("a restart is already under way");
+        }
+        Process child;
+        try {
+            child = Successor.spawn();
+        } catch (IOException e) {
+            restarting.set(false);
+            throw new CommandException("cannot start the new daemon: " + e.getMessage());
+        }
+        LOG.info("event=restart successor=" + child.pid());
+        long deadline = System.nanoTime() + TAKEOVER_TIMEOUT_NANOS;
+        try {
+            while (!done.await(50, TimeUnit.MILLISECONDS)) {
+                if (!child.isAlive()) {
+                    restarting.set(false);
+                    if (handedOver.get()) {
+                        exitSoon(); // the workers are stopped: this process cannot forward any more
+                    }
+                    throw new CommandException("the new daemon (pid " + child.pid() + ") exited with status " + child.exitValue()
+                            + (handedOver.get() ? " after the handover: nothing forwards now" : " before taking over; this one runs on")
+                            + " (see its log)");
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    child.destroy();
+                    restarting.set(false);
+                    throw new CommandException("the new daemon (pid " + child.pid() + ") did not take over within "
+                            + TAKEOVER_TIMEOUT_NANOS / 1_000_000_000L + " s; stopped it");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandException("interrupted while waiting for the new daemon");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("new_pid", child.pid());
+        m.putAll(successorReport);
+        m.put("old_pid", ProcessHandle.current().pid());
+        return m;
+    }
+
+    private void exitSoon() {
+        Thread.ofVirtual().name("ws-handover-exit").start(() -> {
+            try {
+                Thread.sleep(EXIT_DELAY_MILLIS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            exit.run();
+        });
+    }
+}
