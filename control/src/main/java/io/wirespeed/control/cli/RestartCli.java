@@ -19,9 +19,9 @@ final class RestartCli {
     static final String USAGE = """
             Usage: wsctl restart          start a new daemon that takes over ports and connections, wait for it
                    wsctl restart status   this daemon's pid, and the forwarding gap and connections of its takeover""";
-    /** The successor starts a JVM and opens ports: seconds. */
-    private static final Duration RESTART_TIMEOUT = Duration.ofSeconds(90);
-    private static final long READY_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    /** The successor starts a JVM, opens ports, takes over, waits for the old daemon to exit: seconds. */
+    private static final long READY_TIMEOUT_NANOS = 60_000_000_000L;
 
     private final Path socket;
     private final boolean json;
@@ -49,9 +49,12 @@ final class RestartCli {
     }
 
     int run(PrintStream out, PrintStream err) {
-        Map<String, Object> reply;
-        try (ControlClient client = new ControlClient(socket, RESTART_TIMEOUT)) {
-            reply = Reply.object(client.call("restart", Map.of()), "restart");
+        long oldPid;
+        long newPid;
+        try (ControlClient client = new ControlClient(socket, CALL_TIMEOUT)) {
+            Map<String, Object> reply = Reply.object(client.call("restart", Map.of()), "restart");
+            oldPid = Reply.integer(reply, "old_pid", "restart");
+            newPid = Reply.integer(reply, "new_pid", "restart");
         } catch (CommandException | IOException e) {
             err.println("Error: " + e.getMessage());
             return Wsctl.EXIT_FAILED;
@@ -59,50 +62,62 @@ final class RestartCli {
             err.println("Error: unexpected reply from wirespeed for restart: " + e.getMessage());
             return Wsctl.EXIT_FAILED;
         }
-        long newPid;
-        try {
-            newPid = Reply.integer(reply, "new_pid", "restart");
-        } catch (MalformedReplyException e) {
-            err.println("Error: unexpected reply from wirespeed for restart: " + e.getMessage());
+        Map<String, Object> status = awaitSuccessor(newPid, err);
+        if (status == null) {
             return Wsctl.EXIT_FAILED;
         }
-        if (!awaitAnswer(newPid)) {
-            err.println("Error: the new daemon (pid " + newPid + ") took over but does not answer on " + socket + " yet");
-            return Wsctl.EXIT_FAILED;
-        }
+        Map<String, Object> result = new java.util.LinkedHashMap<>(status);
+        result.remove("pid");
+        result.remove("took_over");
+        result.put("old_pid", oldPid);
+        result.put("new_pid", newPid);
         if (json) {
-            out.println(Json.write(reply));
+            out.println(Json.write(result));
             return Wsctl.EXIT_OK;
         }
         try {
-            out.print(format(reply));
+            out.print(format(result));
         } catch (MalformedReplyException e) {
-            err.println("Error: unexpected reply from wirespeed for restart: " + e.getMessage());
+            err.println("Error: unexpected reply from wirespeed for restart.status: " + e.getMessage());
             return Wsctl.EXIT_FAILED;
         }
         return Wsctl.EXIT_OK;
     }
 
-    /** The successor binds the control socket once the old daemon has exited. */
-    private boolean awaitAnswer(long pid) {
+    /**
+     * Waits for the successor to answer on the control socket (it binds it once the old daemon has
+     * exited) and returns its {@code restart.status}; null, with the reason printed, if it died or
+     * did not answer in time.
+     */
+    private Map<String, Object> awaitSuccessor(long pid, PrintStream err) {
         long deadline = System.nanoTime() + READY_TIMEOUT_NANOS;
         while (System.nanoTime() - deadline < 0) {
             try (ControlClient client = new ControlClient(socket, Duration.ofSeconds(2))) {
                 Map<String, Object> status = Reply.object(client.call("restart.status", Map.of()), "restart.status");
                 if (Reply.integer(status, "pid", "restart.status") == pid) {
-                    return true;
+                    if (!Reply.bool(status, "took_over", "restart.status")) {
+                        err.println("Error: the daemon with pid " + pid + " answers but did not take over");
+                        return null;
+                    }
+                    return status;
                 }
             } catch (IOException | CommandException | MalformedReplyException e) {
                 // the old daemon is going away, or the new one is not listening yet
+            }
+            if (ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+                err.println("Error: the new daemon (pid " + pid + ") exited before it took over; see the daemon's log");
+                return null;
             }
             try {
                 Thread.sleep(100);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return false;
+                return null;
             }
         }
-        return false;
+        err.println("Error: the new daemon (pid " + pid + ") does not answer on " + socket + " after "
+                + READY_TIMEOUT_NANOS / 1_000_000_000L + " s; see the daemon's log");
+        return null;
     }
 
     /** {@code restarted: pid 100 -> 200, forwarding gap 35.2 ms, 200 connections carried, 0 ended}. */

@@ -88,6 +88,14 @@ public final class DataPlane implements AutoCloseable {
      * or BGP. {@link #takeOver} completes it once the old process has handed over.
      */
     public static DataPlane prepare(WirespeedConfig config) {
+        for (PortConfig pc : config.ports()) {
+            if (pc.exceptionPath() && pc.driver().usesKernelDevice()) {
+                // its TAP device belongs to the running daemon until it exits, and a second one cannot take the name
+                throw new IllegalStateException("hot restart: port " + pc.name() + " has the exception path (TAP "
+                        + tapName(pc.name()) + "), which cannot be taken over yet; set exception_path: false on it"
+                        + " or restart without --takeover (docs/hot-restart.md)");
+            }
+        }
         DataPlane dp = new DataPlane(config);
         dp.takeover = true;
         try {
@@ -111,6 +119,33 @@ public final class DataPlane implements AutoCloseable {
         installLb();
         startWorkers();
         return System.nanoTime();
+    }
+
+    /**
+     * Hot restart, just before the old process is asked to stop: throws away what this process's
+     * rx queues collected while the old one was still forwarding (it forwarded those packets
+     * already; kept, they would go out twice and could fill the rings, so that the packets of the
+     * gap itself were dropped). Returns how many packets were discarded. Workers must not run yet.
+     */
+    public int discardReceived() {
+        io.wirespeed.core.Burst burst = new io.wirespeed.core.Burst();
+        int discarded = 0;
+        for (int w = 0; w < workers.length; w++) {
+            for (int[] pq : assignment[w]) {
+                for (int round = 0; round < 1_000_000; round++) {
+                    burst.clear();
+                    int k = ports[pq[0]].rxBurst(pq[1], burst, caches[w]);
+                    for (int i = 0; i < burst.count; i++) {
+                        caches[w].free(burst.bufs[i]);
+                    }
+                    discarded += burst.count;
+                    if (k == 0) {
+                        break;
+                    }
+                }
+            }
+        }
+        return discarded;
     }
 
     /** Hot restart: health checks and BGP, once the old process (which ran them) has exited. */

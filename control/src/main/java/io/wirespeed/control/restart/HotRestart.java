@@ -37,6 +37,7 @@ public final class HotRestart {
         long stopped;
         TakeoverReport report;
         try (ControlClient old = new ControlClient(socket, CALL_TIMEOUT)) {
+            int stale = dp.discardReceived();
             Map<?, ?> reply = (Map<?, ?>) old.call("restart.handover", Map.of("pid", ProcessHandle.current().pid()));
             oldPid = number(reply, "pid");
             stopped = number(reply, "stopped_ns");
@@ -49,7 +50,7 @@ public final class HotRestart {
             }
             report = new TakeoverReport(oldPid, polling - stopped, carried, ended);
             LOG.info("event=takeover old_pid=" + oldPid + " gap_us=" + report.gapNanos() / 1000 + " carried=" + carried
-                    + " ended=" + ended);
+                    + " ended=" + ended + " stale_discarded=" + stale);
             try {
                 old.call("restart.done", report.toMap());
             } catch (IOException | CommandException e) {
