@@ -62,8 +62,11 @@ def sink(port, seconds, out):
     result = {"received": len(seqs), "duplicates": duplicates, "first": seqs[0] if seqs else -1,
               "last": seqs[-1] if seqs else -1, "missing": 0, "largest_missing_run": 0, "gap_ms": 0.0,
               "gap_start_ns": 0}
+    runs = []
     for a, b in zip(seqs, seqs[1:]):
         run = b - a - 1
+        if run > 0:
+            runs.append({"after_seq": a, "lost": run, "sent_ns": sent_at[a]})
         result["missing"] += run
         if run > result["largest_missing_run"]:
             result["largest_missing_run"] = run
@@ -72,6 +75,7 @@ def sink(port, seconds, out):
         if run > 0 and gap > result["gap_ms"]:
             result["gap_ms"] = round(gap, 3)
             result["gap_start_ns"] = sent_at[a]
+    result["runs"] = runs
     with open(out, "w") as f:
         json.dump(result, f)
 

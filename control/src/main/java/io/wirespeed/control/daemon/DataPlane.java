@@ -277,6 +277,8 @@ public final class DataPlane implements AutoCloseable {
             installLb();
             startWorkers();
             startControlPlane();
+        } else {
+            rehearseTakeover();
         }
         LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
     }
@@ -299,16 +301,34 @@ public final class DataPlane implements AutoCloseable {
             }
         });
         for (int w = 0; w < n; w++) {
+            long t0 = System.nanoTime();
+            io.wirespeed.lb.conn.ConnTableFile file = tableFile(w);
+            long t1 = System.nanoTime();
             lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
-                    to -> workers[to].waiter().wakeup(), config.lb().localPorts(), tableFile(w));
+                    to -> workers[to].waiter().wakeup(), config.lb().localPorts(), file);
             lbPaths[w].protection(lbProtect::current);
             opened.add(lbPaths[w]);
             pipelines[w].hook(lbPaths[w]);
             if (takeover) {
                 int[] carried = lbPaths[w].carried();
-                LOG.info("event=takeover_table worker=" + w + " carried=" + carried[0] + " ended=" + carried[1]);
+                LOG.info("event=takeover_table worker=" + w + " carried=" + carried[0] + " ended=" + carried[1]
+                        + " attach_us=" + (t1 - t0) / 1000 + " adopt_us=" + (System.nanoTime() - t1) / 1000);
             }
         }
+    }
+
+    /** See {@link io.wirespeed.control.restart.TakeoverRehearsal}: out of the gap, what the gap would spend warming up. */
+    private void rehearseTakeover() {
+        long t0 = System.nanoTime();
+        int n = workers.length;
+        for (int w = 0; w < n; w++) {
+            int worker = w;
+            java.nio.file.Path file = tableFilePath(w);
+            io.wirespeed.control.restart.TakeoverRehearsal.run(file.resolveSibling(file.getFileName() + ".rehearsal"),
+                    config.lb().connections(), f -> new LbPath(worker, n, pipelines[worker], lbServices::current,
+                            config.lb().connections(), handoff, to -> { }, config.lb().localPorts(), f));
+        }
+        LOG.info("event=takeover_rehearsed ms=" + (System.nanoTime() - t0) / 1_000_000);
     }
 
     private io.wirespeed.lb.conn.ConnTableFile tableFile(int worker) {

@@ -41,6 +41,7 @@ public final class HotRestart {
             Map<?, ?> reply = (Map<?, ?>) old.call("restart.handover", Map.of("pid", ProcessHandle.current().pid()));
             oldPid = number(reply, "pid");
             stopped = number(reply, "stopped_ns");
+            int neighbours = learnNeighbours(dp, reply.get("neighbours"));
             long polling = dp.takeOver();
             int carried = 0;
             int ended = 0;
@@ -48,9 +49,9 @@ public final class HotRestart {
                 carried += lb.carried()[0];
                 ended += lb.carried()[1];
             }
-            report = new TakeoverReport(oldPid, polling - stopped, carried, ended);
+            report = new TakeoverReport(oldPid, stopped, polling - stopped, carried, ended);
             LOG.info("event=takeover old_pid=" + oldPid + " gap_us=" + report.gapNanos() / 1000 + " carried=" + carried
-                    + " ended=" + ended + " stale_discarded=" + stale);
+                    + " ended=" + ended + " stale_discarded=" + stale + " neighbours=" + neighbours);
             try {
                 old.call("restart.done", report.toMap());
             } catch (IOException | CommandException e) {
@@ -65,6 +66,27 @@ public final class HotRestart {
         }
         awaitExit(oldPid);
         return report;
+    }
+
+    /** The predecessor's resolved neighbours, learned as STALE; returns how many. */
+    private static int learnNeighbours(DataPlane dp, Object list) {
+        if (!(list instanceof java.util.List<?> entries)) {
+            return 0; // a predecessor that sends none: ARP and ND resolve them again
+        }
+        int learned = 0;
+        for (Object o : entries) {
+            if (o instanceof Map<?, ?> n && n.get("dev") instanceof String dev && n.get("addr") instanceof String addr
+                    && n.get("mac") instanceof Number mac) {
+                try {
+                    if (dp.control().learnNeighbour(dev, addr, mac.longValue())) {
+                        learned++;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warning("event=takeover_neighbour_skipped dev=" + dev + " addr=" + addr + " error=\"" + e.getMessage() + "\"");
+                }
+            }
+        }
+        return learned;
     }
 
     private static void awaitExit(long pid) {

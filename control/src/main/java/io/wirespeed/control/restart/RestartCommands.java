@@ -56,7 +56,7 @@ public final class RestartCommands {
             return handOver(successor);
         });
         r.register("restart.done", a -> {
-            Args.allowOnly(a, "old_pid", "gap_us", "carried", "ended");
+            Args.allowOnly(a, "old_pid", "stopped_ns", "gap_us", "carried", "ended");
             if (!handedOver.get()) {
                 throw new CommandException("restart.done without a handover");
             }
@@ -81,6 +81,12 @@ public final class RestartCommands {
         if (!handedOver.compareAndSet(false, true)) {
             throw new CommandException("this daemon has already handed over");
         }
+        java.util.List<Map<String, Object>> neighbours = new java.util.ArrayList<>();
+        for (var n : dp.control().neighbours(0)) {
+            if (n.state().usable() && n.state() != io.wirespeed.net.neigh.NeighState.PERMANENT) {
+                neighbours.add(Map.of("dev", n.dev(), "addr", n.addr(), "mac", n.mac()));
+            }
+        }
         long stopping = System.nanoTime(); // the gap starts here: the workers may stop at once
         try {
             dp.quiesce();
@@ -93,6 +99,7 @@ public final class RestartCommands {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("pid", ProcessHandle.current().pid());
         m.put("stopped_ns", stopping);
+        m.put("neighbours", neighbours); // so that the successor's first packets need not wait for ARP/ND
         return m;
     }
 
