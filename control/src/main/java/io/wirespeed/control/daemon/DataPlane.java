@@ -304,8 +304,15 @@ public final class DataPlane implements AutoCloseable {
             long t0 = System.nanoTime();
             io.wirespeed.lb.conn.ConnTableFile file = tableFile(w);
             long t1 = System.nanoTime();
-            lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
-                    to -> workers[to].waiter().wakeup(), config.lb().localPorts(), file);
+            try {
+                lbPaths[w] = newLbPath(w, file);
+            } catch (IllegalStateException e) {
+                if (!file.attached()) {
+                    throw e;
+                }
+                LOG.severe("event=takeover_table_refused worker=" + w + " error=\"" + e.getMessage() + "\"");
+                lbPaths[w] = newLbPath(w, newTableFile(w)); // forward without the old connections rather than not at all
+            }
             lbPaths[w].protection(lbProtect::current);
             opened.add(lbPaths[w]);
             pipelines[w].hook(lbPaths[w]);
@@ -331,18 +338,25 @@ public final class DataPlane implements AutoCloseable {
         LOG.info("event=takeover_rehearsed ms=" + (System.nanoTime() - t0) / 1_000_000);
     }
 
+    private LbPath newLbPath(int w, io.wirespeed.lb.conn.ConnTableFile file) {
+        return new LbPath(w, workers.length, pipelines[w], lbServices::current, config.lb().connections(), handoff,
+                to -> workers[to].waiter().wakeup(), config.lb().localPorts(), file);
+    }
+
     private io.wirespeed.lb.conn.ConnTableFile tableFile(int worker) {
-        java.nio.file.Path path = tableFilePath(worker);
-        int capacity = config.lb().connections();
         if (takeover) {
             try {
-                return io.wirespeed.lb.conn.ConnTableFile.attach(path, capacity);
+                return io.wirespeed.lb.conn.ConnTableFile.attach(tableFilePath(worker), config.lb().connections());
             } catch (IllegalStateException e) {
                 LOG.severe("event=takeover_table_refused worker=" + worker + " error=\"" + e.getMessage() + "\"");
             }
         }
-        return io.wirespeed.lb.conn.ConnTableFile.create(path, capacity, io.wirespeed.lb.conn.ConnTable.newHashKey(),
-                io.wirespeed.lb.conn.ConnTable.newHashKey());
+        return newTableFile(worker);
+    }
+
+    private io.wirespeed.lb.conn.ConnTableFile newTableFile(int worker) {
+        return io.wirespeed.lb.conn.ConnTableFile.create(tableFilePath(worker), config.lb().connections(),
+                io.wirespeed.lb.conn.ConnTable.newHashKey(), io.wirespeed.lb.conn.ConnTable.newHashKey());
     }
 
     /** {@code /dev/shm/wirespeed-<control socket name>-worker<N>}: one daemon per control socket, so one set of files. */

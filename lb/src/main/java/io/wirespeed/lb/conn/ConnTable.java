@@ -118,7 +118,12 @@ public final class ConnTable implements AutoCloseable {
         this.timers = new TimerWheel(capacity, TICK_NANOS, nowNanos);
         this.advancing = nowNanos;
         if (file != null && file.attached()) {
-            adopt(file, nowNanos);
+            try {
+                adopt(file, nowNanos);
+            } catch (RuntimeException e) {
+                release.run(); // the caller never gets a table to close
+                throw e;
+            }
         } else {
             for (int i = 0; i < capacity; i++) {
                 freeIds.setAtIndex(JAVA_INT, i, capacity - 1 - i); // pops 0, 1, 2... first

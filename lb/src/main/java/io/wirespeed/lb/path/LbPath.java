@@ -100,9 +100,14 @@ public final class LbPath implements PacketHook, AutoCloseable {
                 : new ConnTable(tableFile, first.timeouts(), this::expired, now);
         this.services = new WorkerServices(worker, workers, localPorts);
         this.services.update(first);
-        this.carried = tableFile != null && tableFile.attached()
-                ? CarriedConnections.adopt(this, tableFile.path())
-                : new CarriedConnections.Adopted(0, 0);
+        try {
+            this.carried = tableFile != null && tableFile.attached()
+                    ? CarriedConnections.adopt(this, tableFile.path())
+                    : new CarriedConnections.Adopted(0, 0);
+        } catch (RuntimeException e) {
+            conns.close(); // nobody else gets this path to close
+            throw e;
+        }
         this.fullNatTcp = new FullNatTcp(this, new InitialSequenceNumbers());
         this.snat = new SourceNat(this);
         this.persistence = new Persistence(this);
