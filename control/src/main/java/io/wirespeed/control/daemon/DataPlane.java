@@ -361,9 +361,34 @@ public final class DataPlane implements AutoCloseable {
 
     /** {@code /dev/shm/wirespeed-<control socket name>-worker<N>}: one daemon per control socket, so one set of files. */
     java.nio.file.Path tableFilePath(int worker) {
-        String name = config.control().socket().getFileName().toString().replaceFirst("\\.sock$", "")
+        return tableFilePath(config.control().socket(), worker);
+    }
+
+    static java.nio.file.Path tableFilePath(java.nio.file.Path controlSocket, int worker) {
+        String name = controlSocket.getFileName().toString().replaceFirst("\\.sock$", "")
                 .replaceAll("[^A-Za-z0-9_.-]", "_").replaceFirst("^\\.", "_");
         return io.wirespeed.lb.conn.ConnTableFile.defaultPath(name.isEmpty() ? "default" : name, worker);
+    }
+
+    /**
+     * Removes the connection table files of the daemon on {@code controlSocket}, for whoever
+     * killed it (SIGKILL leaves them, as it leaves the socket file): a daemon that stops cleanly
+     * removes its own, and one that handed over leaves them to its successor. Returns how many.
+     */
+    public static int deleteTableFiles(java.nio.file.Path controlSocket) {
+        java.nio.file.Path first = tableFilePath(controlSocket, 0);
+        String prefix = first.getFileName().toString().replaceFirst("0$", "");
+        int deleted = 0;
+        try (var files = java.nio.file.Files.list(first.getParent())) {
+            for (java.nio.file.Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                if (java.nio.file.Files.deleteIfExists(f)) {
+                    deleted++;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot remove the table files " + prefix + "* in " + first.getParent() + ": " + e, e);
+        }
+        return deleted;
     }
 
     private void deleteTableFile(int worker) {

@@ -71,7 +71,11 @@ class HotRestartIT {
             try {
                 if (daemon != null) daemon.close();
             } finally {
-                if (lab != null) lab.close();
+                try {
+                    if (socket != null) io.wirespeed.control.daemon.DataPlane.deleteTableFiles(socket); // if a daemon was killed
+                } finally {
+                    if (lab != null) lab.close();
+                }
             }
         }
     }
