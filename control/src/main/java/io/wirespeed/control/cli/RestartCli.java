@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -66,7 +68,7 @@ final class RestartCli {
         if (status == null) {
             return Wsctl.EXIT_FAILED;
         }
-        Map<String, Object> result = new java.util.LinkedHashMap<>(status);
+        Map<String, Object> result = new LinkedHashMap<>(status);
         result.remove("pid");
         result.remove("took_over");
         result.put("old_pid", oldPid);
@@ -142,6 +144,6 @@ final class RestartCli {
     }
 
     private static String millis(long micros) {
-        return String.format(java.util.Locale.ROOT, "%.1f", micros / 1000.0);
+        return String.format(Locale.ROOT, "%.1f", micros / 1000.0);
     }
 }

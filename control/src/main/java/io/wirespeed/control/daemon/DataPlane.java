@@ -22,6 +22,8 @@ import io.wirespeed.core.worker.Worker;
 import io.wirespeed.drivers.Port;
 import io.wirespeed.drivers.tap.TapPort;
 import io.wirespeed.core.worker.HandoffRings;
+import io.wirespeed.lb.conn.ConnTable;
+import io.wirespeed.lb.conn.ConnTableFile;
 import io.wirespeed.lb.path.LbPath;
 import io.wirespeed.lb.service.LbException;
 import io.wirespeed.lb.service.ServiceTable;
@@ -35,6 +37,11 @@ import io.wirespeed.net.stack.NetStack;
 import io.wirespeed.net.stack.Pipeline;
 import io.wirespeed.net.stack.RouterWorker;
 import io.wirespeed.net.stack.StackOptions;
+import io.wirespeed.control.restart.TakeoverRehearsal;
+import io.wirespeed.core.Burst;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -128,7 +135,7 @@ public final class DataPlane implements AutoCloseable {
      * gap itself were dropped). Returns how many packets were discarded. Workers must not run yet.
      */
     public int discardReceived() {
-        io.wirespeed.core.Burst burst = new io.wirespeed.core.Burst();
+        Burst burst = new Burst();
         int discarded = 0;
         for (int w = 0; w < workers.length; w++) {
             for (int[] pq : assignment[w]) {
@@ -302,7 +309,7 @@ public final class DataPlane implements AutoCloseable {
         });
         for (int w = 0; w < n; w++) {
             long t0 = System.nanoTime();
-            io.wirespeed.lb.conn.ConnTableFile file = tableFile(w);
+            ConnTableFile file = tableFile(w);
             long t1 = System.nanoTime();
             try {
                 lbPaths[w] = newLbPath(w, file);
@@ -324,29 +331,29 @@ public final class DataPlane implements AutoCloseable {
         }
     }
 
-    /** See {@link io.wirespeed.control.restart.TakeoverRehearsal}: out of the gap, what the gap would spend warming up. */
+    /** See {@link TakeoverRehearsal}: out of the gap, what the gap would spend warming up. */
     private void rehearseTakeover() {
         long t0 = System.nanoTime();
         int n = workers.length;
         for (int w = 0; w < n; w++) {
             int worker = w;
-            java.nio.file.Path file = tableFilePath(w);
-            io.wirespeed.control.restart.TakeoverRehearsal.run(file.resolveSibling(file.getFileName() + ".rehearsal"),
+            Path file = tableFilePath(w);
+            TakeoverRehearsal.run(file.resolveSibling(file.getFileName() + ".rehearsal"),
                     config.lb().connections(), f -> new LbPath(worker, n, pipelines[worker], lbServices::current,
                             config.lb().connections(), handoff, to -> { }, config.lb().localPorts(), f));
         }
         LOG.info("event=takeover_rehearsed ms=" + (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private LbPath newLbPath(int w, io.wirespeed.lb.conn.ConnTableFile file) {
+    private LbPath newLbPath(int w, ConnTableFile file) {
         return new LbPath(w, workers.length, pipelines[w], lbServices::current, config.lb().connections(), handoff,
                 to -> workers[to].waiter().wakeup(), config.lb().localPorts(), file);
     }
 
-    private io.wirespeed.lb.conn.ConnTableFile tableFile(int worker) {
+    private ConnTableFile tableFile(int worker) {
         if (takeover) {
             try {
-                return io.wirespeed.lb.conn.ConnTableFile.attach(tableFilePath(worker), config.lb().connections());
+                return ConnTableFile.attach(tableFilePath(worker), config.lb().connections());
             } catch (IllegalStateException e) {
                 LOG.severe("event=takeover_table_refused worker=" + worker + " error=\"" + e.getMessage() + "\"");
             }
@@ -354,20 +361,20 @@ public final class DataPlane implements AutoCloseable {
         return newTableFile(worker);
     }
 
-    private io.wirespeed.lb.conn.ConnTableFile newTableFile(int worker) {
-        return io.wirespeed.lb.conn.ConnTableFile.create(tableFilePath(worker), config.lb().connections(),
-                io.wirespeed.lb.conn.ConnTable.newHashKey(), io.wirespeed.lb.conn.ConnTable.newHashKey());
+    private ConnTableFile newTableFile(int worker) {
+        return ConnTableFile.create(tableFilePath(worker), config.lb().connections(),
+                ConnTable.newHashKey(), ConnTable.newHashKey());
     }
 
     /** {@code /dev/shm/wirespeed-<control socket name>-worker<N>}: one daemon per control socket, so one set of files. */
-    java.nio.file.Path tableFilePath(int worker) {
+    Path tableFilePath(int worker) {
         return tableFilePath(config.control().socket(), worker);
     }
 
-    static java.nio.file.Path tableFilePath(java.nio.file.Path controlSocket, int worker) {
+    static Path tableFilePath(Path controlSocket, int worker) {
         String name = controlSocket.getFileName().toString().replaceFirst("\\.sock$", "")
                 .replaceAll("[^A-Za-z0-9_.-]", "_").replaceFirst("^\\.", "_");
-        return io.wirespeed.lb.conn.ConnTableFile.defaultPath(name.isEmpty() ? "default" : name, worker);
+        return ConnTableFile.defaultPath(name.isEmpty() ? "default" : name, worker);
     }
 
     /**
@@ -375,17 +382,17 @@ public final class DataPlane implements AutoCloseable {
      * killed it (SIGKILL leaves them, as it leaves the socket file): a daemon that stops cleanly
      * removes its own, and one that handed over leaves them to its successor. Returns how many.
      */
-    public static int deleteTableFiles(java.nio.file.Path controlSocket) {
-        java.nio.file.Path first = tableFilePath(controlSocket, 0);
+    public static int deleteTableFiles(Path controlSocket) {
+        Path first = tableFilePath(controlSocket, 0);
         String prefix = first.getFileName().toString().replaceFirst("0$", "");
         int deleted = 0;
-        try (var files = java.nio.file.Files.list(first.getParent())) {
-            for (java.nio.file.Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
-                if (java.nio.file.Files.deleteIfExists(f)) {
+        try (var files = Files.list(first.getParent())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                if (Files.deleteIfExists(f)) {
                     deleted++;
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot remove the table files " + prefix + "* in " + first.getParent() + ": " + e, e);
         }
         return deleted;
@@ -393,10 +400,10 @@ public final class DataPlane implements AutoCloseable {
 
     private void deleteTableFile(int worker) {
         try {
-            java.nio.file.Path file = tableFilePath(worker);
-            io.wirespeed.lb.conn.ConnTableFile.delete(file);
-            java.nio.file.Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".dests"));
-        } catch (java.io.IOException | RuntimeException e) {
+            Path file = tableFilePath(worker);
+            ConnTableFile.delete(file);
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".dests"));
+        } catch (IOException | RuntimeException e) {
             LOG.warning("event=table_file_delete_failed worker=" + worker + " error=\"" + e.getMessage() + "\"");
         }
     }

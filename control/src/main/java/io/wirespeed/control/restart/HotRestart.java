@@ -7,8 +7,11 @@ import io.wirespeed.lb.path.LbPath;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 /**
@@ -70,7 +73,7 @@ public final class HotRestart {
 
     /** The predecessor's resolved neighbours, learned as STALE; returns how many. */
     private static int learnNeighbours(DataPlane dp, Object list) {
-        if (!(list instanceof java.util.List<?> entries)) {
+        if (!(list instanceof List<?> entries)) {
             return 0; // a predecessor that sends none: ARP and ND resolve them again
         }
         int learned = 0;
@@ -96,10 +99,10 @@ public final class HotRestart {
         }
         try {
             old.onExit().get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IllegalStateException("takeover: the old daemon (pid " + pid + ") handed over but did not exit within "
                     + EXIT_TIMEOUT.toSeconds() + " s; it still holds the control socket");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("takeover: waiting for pid " + pid + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,8 +4,11 @@ import io.wirespeed.control.api.Args;
 import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.CommandRegistry;
 import io.wirespeed.control.daemon.DataPlane;
+import io.wirespeed.net.neigh.NeighState;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -81,9 +84,9 @@ public final class RestartCommands {
         if (!handedOver.compareAndSet(false, true)) {
             throw new CommandException("this daemon has already handed over");
         }
-        java.util.List<Map<String, Object>> neighbours = new java.util.ArrayList<>();
+        List<Map<String, Object>> neighbours = new ArrayList<>();
         for (var n : dp.control().neighbours(0)) {
-            if (n.state().usable() && n.state() != io.wirespeed.net.neigh.NeighState.PERMANENT) {
+            if (n.state().usable() && n.state() != NeighState.PERMANENT) {
                 neighbours.add(Map.of("dev", n.dev(), "addr", n.addr(), "mac", n.mac()));
             }
         }
