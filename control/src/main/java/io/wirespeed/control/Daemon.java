@@ -33,6 +33,7 @@ public final class Daemon {
         System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %5$s%6$s%n");
         Path configPath = null;
         boolean check = false;
+        boolean takeover = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "-c", "--config" -> {
@@ -40,6 +41,7 @@ public final class Daemon {
                     configPath = Path.of(args[++i]);
                 }
                 case "--check" -> check = true;
+                case "--takeover" -> takeover = true;
                 case "-h", "--help" -> {
                     System.out.println(USAGE);
                     return;
@@ -60,10 +62,13 @@ public final class Daemon {
             System.out.println("wirespeed: " + configPath + ": configuration OK");
             return;
         }
-        System.exit(run(config));
+        System.exit(run(config, takeover));
     }
 
-    private static final String USAGE = "usage: wirespeed --config FILE [--check]";
+    private static final String USAGE = """
+            usage: wirespeed --config FILE [--check] [--takeover]
+              --takeover  hot restart: take the ports and connections over from the daemon running on
+                          the same control socket (what `wsctl restart` starts; docs/hot-restart.md)""";
 
     private static void usage(String why) {
         System.err.println("wirespeed: " + why + "\n" + USAGE);
@@ -71,20 +76,38 @@ public final class Daemon {
     }
 
     static int run(WirespeedConfig config) {
+        return run(config, false);
+    }
+
+    static int run(WirespeedConfig config, boolean takeover) {
         DataPlane dp;
+        io.wirespeed.control.restart.TakeoverReport tookOver = null;
         try {
-            dp = DataPlane.start(config);
+            if (takeover) {
+                dp = DataPlane.prepare(config);
+                try {
+                    tookOver = io.wirespeed.control.restart.HotRestart.takeOver(config.control().socket(), dp);
+                    dp.startControlPlane();
+                } catch (RuntimeException e) {
+                    dp.close();
+                    throw e;
+                }
+            } else {
+                dp = DataPlane.start(config);
+            }
         } catch (RuntimeException e) {
             System.err.println("wirespeed: start failed: " + e.getMessage());
             LOG.severe("event=start_failed error=\"" + e.getMessage() + "\"");
             return 2;
         }
+        CountDownLatch stop = new CountDownLatch(1);
         ControlServer server;
         try {
             Path sock = config.control().socket();
             Files.createDirectories(sock.toAbsolutePath().getParent());
             CommandRegistry registry = new CommandRegistry();
             Commands.registerAll(registry, dp);
+            new io.wirespeed.control.restart.RestartCommands(dp, stop::countDown, tookOver).register(registry);
             server = new ControlServer(sock, registry);
             server.start();
         } catch (Exception e) {
@@ -101,7 +124,6 @@ public final class Daemon {
             dp.close();
             return 2;
         }
-        CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicInteger exitCode = new AtomicInteger();
         // SIGTERM runs this hook: it asks the main thread to stop everything in order, waits for it,

@@ -18,7 +18,7 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
     static final String SOCKET_ENV = "WIRESPEED_SOCKET";
     static final String USAGE = """
             Usage: wsctl [OPTIONS] OBJECT COMMAND
-            where  OBJECT := { ip | lb | ipset | capture | sample | bgp | stats | worker | pool | help }
+            where  OBJECT := { ip | lb | ipset | capture | sample | bgp | restart | stats | worker | pool | help }
                    OPTIONS := { -s SOCKET | -j | -h }
                    -s SOCKET  control socket of the daemon (default: $WIRESPEED_SOCKET or %s)
                    -j         print the daemon's reply as JSON
@@ -29,6 +29,7 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
                    wsctl capture PORT [FILTER] -w FILE [-c N] | list | stop ID (wsctl capture help)
                    wsctl sample add ... | list | del ID                     (wsctl sample help)
                    wsctl bgp [show]                                         (VIPs announced through BIRD)
+                   wsctl restart [status]                                   (hot restart: docs/hot-restart.md)
                    wsctl stats [drops [worker|port|service]]
                    wsctl worker stats
                    wsctl pool""".formatted(ControlConfig.DEFAULT_SOCKET);
@@ -72,6 +73,7 @@ record CommandLine(Path socket, boolean json, Parsed parsed) {
             case "capture", "sample" -> new Parsed.Capture(object, rest(t));
             case "ipset" -> IpsetCommandParser.parse(t);
             case "bgp" -> BgpCli.parse(t);
+            case "restart" -> RestartCli.parse(t);
             case "stats" -> stats(t);
             case "worker" -> single(t, "stats", "worker.stats", WORKER_USAGE);
             case "pool" -> t.hasNext() ? help(t, POOL_USAGE) : call("pool");

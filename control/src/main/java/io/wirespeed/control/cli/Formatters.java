@@ -31,6 +31,7 @@ final class Formatters {
             case "pool" -> pool(data);
             case "ipset.list", "ipset.save", "lb.protect.list" -> ProtectFormatter.forCommand(cmd, data);
             case "bgp.show" -> BgpCli.format(data);
+            case "restart.status" -> RestartCli.formatStatus(data);
             default -> "";
         };
     }

@@ -14,6 +14,9 @@ sealed interface Parsed {
     /** {@code wsctl ipset restore}: set commands from stdin, run by {@link IpsetRestore}. */
     record IpsetRestore() implements Parsed {}
 
+    /** {@code wsctl restart}: a hot restart, run by {@link RestartCli} (it outlives one request). */
+    record Restart() implements Parsed {}
+
     /** Print this usage text and succeed, without contacting the daemon. */
     record Help(String text) implements Parsed {}
 }

@@ -61,6 +61,9 @@ public final class Wsctl {
         if (line.parsed() instanceof Parsed.IpsetRestore) {
             return new IpsetRestore(line.socket(), timeout).run(in, err);
         }
+        if (line.parsed() instanceof Parsed.Restart) {
+            return new RestartCli(line.socket(), line.json()).run(out, err);
+        }
         if (line.parsed() instanceof Parsed.Capture capture) {
             return new CaptureCli(line.socket(), timeout, line.json()).run(capture.object(), capture.args(), out, err);
         }

@@ -22,6 +22,8 @@ import io.wirespeed.core.worker.Worker;
 import io.wirespeed.drivers.Port;
 import io.wirespeed.drivers.tap.TapPort;
 import io.wirespeed.core.worker.HandoffRings;
+import io.wirespeed.lb.conn.ConnTable;
+import io.wirespeed.lb.conn.ConnTableFile;
 import io.wirespeed.lb.path.LbPath;
 import io.wirespeed.lb.service.LbException;
 import io.wirespeed.lb.service.ServiceTable;
@@ -35,6 +37,11 @@ import io.wirespeed.net.stack.NetStack;
 import io.wirespeed.net.stack.Pipeline;
 import io.wirespeed.net.stack.RouterWorker;
 import io.wirespeed.net.stack.StackOptions;
+import io.wirespeed.control.restart.TakeoverRehearsal;
+import io.wirespeed.core.Burst;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,10 +78,108 @@ public final class DataPlane implements AutoCloseable {
     private CaptureManager captures;
     private io.wirespeed.lb.protect.ProtectTable lbProtect;
     private io.wirespeed.control.bgp.VipAnnouncer announcer;
+    private HandoffRings handoff;
     private io.wirespeed.control.sync.SessionSync sessionSync;
+    /** Session sync: each worker's log of connection changes, null without a {@code sync:} section. */
+    private io.wirespeed.lb.sync.SyncLog[] syncLogs;
+    /** Hot restart: built by {@link #prepare}, the load balancer and workers wait for {@link #takeOver}. */
+    private boolean takeover;
+    /** Hot restart: the connection tables were left to a successor; closing must not delete their files. */
+    private volatile boolean handedOver;
 
     private DataPlane(WirespeedConfig config) {
         this.config = config;
+    }
+
+    /**
+     * Hot restart, first half: builds everything {@link #start} does but does not poll: ports are
+     * open (their sockets already fill while the old process still runs), the master runs, the
+     * workers are made but not started and the load balancer not yet installed; no health checks
+     * or BGP. {@link #takeOver} completes it once the old process has handed over.
+     */
+    public static DataPlane prepare(WirespeedConfig config) {
+        for (PortConfig pc : config.ports()) {
+            if (pc.exceptionPath() && pc.driver().usesKernelDevice()) {
+                // its TAP device belongs to the running daemon until it exits, and a second one cannot take the name
+                throw new IllegalStateException("hot restart: port " + pc.name() + " has the exception path (TAP "
+                        + tapName(pc.name()) + "), which cannot be taken over yet; set exception_path: false on it"
+                        + " or restart without --takeover (docs/hot-restart.md)");
+            }
+        }
+        DataPlane dp = new DataPlane(config);
+        dp.takeover = true;
+        try {
+            dp.build();
+            return dp;
+        } catch (RuntimeException | Error e) {
+            dp.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Hot restart, second half (after the old process handed over): attaches each worker's
+     * connection table file, carries its connections on, and starts polling. Returns the
+     * {@code System.nanoTime()} at which every worker was polling.
+     */
+    public long takeOver() {
+        if (!takeover || workers[0].state() != Worker.State.NEW) {
+            throw new IllegalStateException("takeOver() is for a data plane built by prepare(), once");
+        }
+        installLb();
+        startWorkers();
+        return System.nanoTime();
+    }
+
+    /**
+     * Hot restart, just before the old process is asked to stop: throws away what this process's
+     * rx queues collected while the old one was still forwarding (it forwarded those packets
+     * already; kept, they would go out twice and could fill the rings, so that the packets of the
+     * gap itself were dropped). Returns how many packets were discarded. Workers must not run yet.
+     */
+    public int discardReceived() {
+        Burst burst = new Burst();
+        int discarded = 0;
+        for (int w = 0; w < workers.length; w++) {
+            for (int[] pq : assignment[w]) {
+                for (int round = 0; round < 1_000_000; round++) {
+                    burst.clear();
+                    int k = ports[pq[0]].rxBurst(pq[1], burst, caches[w]);
+                    for (int i = 0; i < burst.count; i++) {
+                        caches[w].free(burst.bufs[i]);
+                    }
+                    discarded += burst.count;
+                    if (k == 0) {
+                        break;
+                    }
+                }
+            }
+        }
+        return discarded;
+    }
+
+    /** Hot restart: health checks and BGP, once the old process (which ran them) has exited. */
+    public void startControlPlane() {
+        startHealthChecks();
+        // after the health checks, so the first announcement already reflects them; closed before them
+        config.bgp().ifPresent(bgp -> opened.add(announcer = io.wirespeed.control.bgp.VipAnnouncer.start(bgp, lbServices)));
+        // its socket is bound to a port address, which the kernel has (on the TAP) only now
+        config.sync().ifPresent(sync -> opened.add(sessionSync = io.wirespeed.control.sync.SessionSync.start(sync, workers, lbPaths, syncLogs)));
+    }
+
+    /**
+     * Hot restart, the old process's side: stops every worker (each finishes its burst and flushes
+     * its tx) and leaves its connection table, with what its numbers mean, to the successor. The
+     * data plane forwards nothing afterwards; close it to release the ports.
+     */
+    public void quiesce() {
+        for (Worker w : workers) {
+            w.stop();
+        }
+        for (LbPath lb : lbPaths) {
+            lb.handOver();
+        }
+        handedOver = true;
     }
 
     /** Builds and starts the data plane; on failure everything opened so far is closed again. */
@@ -163,21 +268,10 @@ public final class DataPlane implements AutoCloseable {
 
         assignment = assignQueues(n);
         lbPaths = new LbPath[n];
-        io.wirespeed.lb.sync.SyncLog[] syncLogs = new io.wirespeed.lb.sync.SyncLog[n];
-        HandoffRings handoff = n > 1 ? new HandoffRings(n, HANDOFF_RING_SIZE) : null;
+        handoff = n > 1 ? new HandoffRings(n, HANDOFF_RING_SIZE) : null;
         for (int w = 0; w < n; w++) {
             caches[w] = pool.newCache(WORKER_CACHE);
             pipelines[w] = new Pipeline(stack, caches[w], new Counters(ports.length), w, toMaster[w], fromMaster[w], master::wakeup);
-            lbPaths[w] = new LbPath(w, n, pipelines[w], lbServices::current, config.lb().connections(), handoff,
-                    to -> workers[to].waiter().wakeup(), config.lb().localPorts());
-            lbPaths[w].protection(lbProtect::current);
-            opened.add(lbPaths[w]);
-            if (config.sync().isPresent()) {
-                syncLogs[w] = new io.wirespeed.lb.sync.SyncLog(io.wirespeed.control.sync.SessionSync.LOG_CAPACITY);
-                opened.add(syncLogs[w]);
-                lbPaths[w].sessionSync(syncLogs[w]); // before the worker starts: it reads the log without a fence
-            }
-            pipelines[w].hook(lbPaths[w]);
             RouterWorker body = new RouterWorker(pipelines[w], caches[w], ports, assignment[w]);
             workers[w] = new Worker(w, cores.get(w), body);
             for (int[] pq : assignment[w]) {
@@ -191,16 +285,147 @@ public final class DataPlane implements AutoCloseable {
         configureStack(pcs);
         master.start();
         opened.add(master::stop);
+        if (!takeover) {
+            installLb();
+            startWorkers();
+            startControlPlane();
+        } else {
+            rehearseTakeover();
+        }
+        LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Each worker's load balancer, its connection table in a shared file named after the control
+     * socket, so that a successor can take the table over ({@code wsctl restart}). A new data plane
+     * creates the files; one built by {@link #prepare} attaches them, and if a file cannot be
+     * attached (another lb.connections, a corrupt file) starts that worker empty rather than not at
+     * all: the old process has stopped forwarding by then.
+     */
+    private void installLb() {
+        int n = workers.length;
+        // runs after the tables are closed (opened is closed in reverse): keep the files only for a successor
+        opened.add(() -> {
+            if (!handedOver) {
+                for (int w = 0; w < n; w++) {
+                    deleteTableFile(w);
+                }
+            }
+        });
+        for (int w = 0; w < n; w++) {
+            long t0 = System.nanoTime();
+            ConnTableFile file = tableFile(w);
+            long t1 = System.nanoTime();
+            try {
+                lbPaths[w] = newLbPath(w, file);
+            } catch (IllegalStateException e) {
+                if (!file.attached()) {
+                    throw e;
+                }
+                LOG.severe("event=takeover_table_refused worker=" + w + " error=\"" + e.getMessage() + "\"");
+                lbPaths[w] = newLbPath(w, newTableFile(w)); // forward without the old connections rather than not at all
+            }
+            lbPaths[w].protection(lbProtect::current);
+            opened.add(lbPaths[w]);
+            if (config.sync().isPresent()) {
+                if (syncLogs == null) {
+                    syncLogs = new io.wirespeed.lb.sync.SyncLog[n];
+                }
+                syncLogs[w] = new io.wirespeed.lb.sync.SyncLog(io.wirespeed.control.sync.SessionSync.LOG_CAPACITY);
+                opened.add(syncLogs[w]);
+                lbPaths[w].sessionSync(syncLogs[w]); // before the worker starts: it reads the log without a fence
+            }
+            pipelines[w].hook(lbPaths[w]);
+            if (takeover) {
+                int[] carried = lbPaths[w].carried();
+                LOG.info("event=takeover_table worker=" + w + " carried=" + carried[0] + " ended=" + carried[1]
+                        + " attach_us=" + (t1 - t0) / 1000 + " adopt_us=" + (System.nanoTime() - t1) / 1000);
+            }
+        }
+    }
+
+    /** See {@link TakeoverRehearsal}: out of the gap, what the gap would spend warming up. */
+    private void rehearseTakeover() {
+        long t0 = System.nanoTime();
+        int n = workers.length;
+        for (int w = 0; w < n; w++) {
+            int worker = w;
+            Path file = tableFilePath(w);
+            TakeoverRehearsal.run(file.resolveSibling(file.getFileName() + ".rehearsal"),
+                    config.lb().connections(), f -> new LbPath(worker, n, pipelines[worker], lbServices::current,
+                            config.lb().connections(), handoff, to -> { }, config.lb().localPorts(), f));
+        }
+        LOG.info("event=takeover_rehearsed ms=" + (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private LbPath newLbPath(int w, ConnTableFile file) {
+        return new LbPath(w, workers.length, pipelines[w], lbServices::current, config.lb().connections(), handoff,
+                to -> workers[to].waiter().wakeup(), config.lb().localPorts(), file);
+    }
+
+    private ConnTableFile tableFile(int worker) {
+        if (takeover) {
+            try {
+                return ConnTableFile.attach(tableFilePath(worker), config.lb().connections());
+            } catch (IllegalStateException e) {
+                LOG.severe("event=takeover_table_refused worker=" + worker + " error=\"" + e.getMessage() + "\"");
+            }
+        }
+        return newTableFile(worker);
+    }
+
+    private ConnTableFile newTableFile(int worker) {
+        return ConnTableFile.create(tableFilePath(worker), config.lb().connections(),
+                ConnTable.newHashKey(), ConnTable.newHashKey());
+    }
+
+    /** {@code /dev/shm/wirespeed-<control socket name>-worker<N>}: one daemon per control socket, so one set of files. */
+    Path tableFilePath(int worker) {
+        return tableFilePath(config.control().socket(), worker);
+    }
+
+    static Path tableFilePath(Path controlSocket, int worker) {
+        String name = controlSocket.getFileName().toString().replaceFirst("\\.sock$", "")
+                .replaceAll("[^A-Za-z0-9_.-]", "_").replaceFirst("^\\.", "_");
+        return ConnTableFile.defaultPath(name.isEmpty() ? "default" : name, worker);
+    }
+
+    /**
+     * Removes the connection table files of the daemon on {@code controlSocket}, for whoever
+     * killed it (SIGKILL leaves them, as it leaves the socket file): a daemon that stops cleanly
+     * removes its own, and one that handed over leaves them to its successor. Returns how many.
+     */
+    public static int deleteTableFiles(Path controlSocket) {
+        Path first = tableFilePath(controlSocket, 0);
+        String prefix = first.getFileName().toString().replaceFirst("0$", "");
+        int deleted = 0;
+        try (var files = Files.list(first.getParent())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                if (Files.deleteIfExists(f)) {
+                    deleted++;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot remove the table files " + prefix + "* in " + first.getParent() + ": " + e, e);
+        }
+        return deleted;
+    }
+
+    private void deleteTableFile(int worker) {
+        try {
+            Path file = tableFilePath(worker);
+            ConnTableFile.delete(file);
+            Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".dests"));
+        } catch (IOException | RuntimeException e) {
+            LOG.warning("event=table_file_delete_failed worker=" + worker + " error=\"" + e.getMessage() + "\"");
+        }
+    }
+
+    private void startWorkers() {
         for (Worker w : workers) {
             w.start();
             opened.add(w::stop);
         }
-        startHealthChecks();
-        // after the health checks, so the first announcement already reflects them; closed before them
-        config.bgp().ifPresent(bgp -> opened.add(announcer = io.wirespeed.control.bgp.VipAnnouncer.start(bgp, lbServices)));
-        // its socket is bound to a port address, which the kernel has (on the TAP) only now
-        config.sync().ifPresent(sync -> opened.add(sessionSync = io.wirespeed.control.sync.SessionSync.start(sync, workers, lbPaths, syncLogs)));
-        LOG.info("event=started workers=" + n + " ports=" + ports.length + " start_ms=" + (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**

@@ -130,6 +130,8 @@ public final class DaemonProcess implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             Shell.killTree(process);
+            // a killed daemon cannot remove its connection table files (/dev/shm, docs/hot-restart.md)
+            io.wirespeed.control.daemon.DataPlane.deleteTableFiles(socket);
         }
         RUNNING.remove(process);
     }

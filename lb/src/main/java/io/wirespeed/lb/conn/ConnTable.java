@@ -41,7 +41,10 @@ public final class ConnTable implements AutoCloseable {
     private static final long SECOND = 1_000_000_000L;
 
     private final int capacity;
-    private final Arena arena;
+    /** Frees or unmaps the memory: an arena's close, or the table file's. */
+    private final Runnable release;
+    /** The shared file the memory is mapped from, or null for process-private memory. */
+    private final ConnTableFile file;
     private final MemorySegment memory;
     private final ConnEntries entries;
     private final TupleIndex index;
@@ -67,6 +70,72 @@ public final class ConnTable implements AutoCloseable {
 
     /** A table with a chosen hash key: for tests that need to reproduce collisions. */
     ConnTable(int capacity, ConnTimeouts timeouts, ExpiryListener listener, long nowNanos, long k0, long k1) {
+        checkArguments(capacity, timeouts, listener);
+        Arena arena = Arena.ofShared(); // built by the control thread, used and closed by others
+        long bytes = ConnTableFile.bodyBytes(capacity);
+        MemorySegment memory;
+        try {
+            memory = arena.allocate(bytes, 64);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            throw new IllegalArgumentException("cannot allocate a connection table of " + capacity + " entries ("
+                    + bytes + " bytes off-heap)", e);
+        }
+        this(capacity, timeouts, listener, nowNanos, k0, k1, memory, arena::close, null);
+    }
+
+    /**
+     * A table in a shared file mapping, for hot restart. A {@link ConnTableFile#create created} file
+     * starts empty; an {@link ConnTableFile#attach attached} one carries on with the previous owner's
+     * connections: same ids, tuples, states, counters, templates and free ids, and every entry's
+     * timer armed again for its last activity plus its timeout ({@link System#nanoTime} is
+     * CLOCK_MONOTONIC, the same clock in every process of the machine). Closing the table unmaps the
+     * file and leaves it for the next owner; call {@link #handOver} first when one will take over.
+     *
+     * @throws IllegalStateException if the attached entries contradict the header (a corrupt file)
+     */
+    public ConnTable(ConnTableFile file, ConnTimeouts timeouts, ExpiryListener listener, long nowNanos) {
+        checkArguments(file.capacity(), timeouts, listener);
+        this(file.capacity(), timeouts, listener, nowNanos, file.k0(), file.k1(), file.body(), file::close, file);
+    }
+
+    private ConnTable(int capacity, ConnTimeouts timeouts, ExpiryListener listener, long nowNanos, long k0, long k1,
+                      MemorySegment memory, Runnable release, ConnTableFile file) {
+        this.capacity = capacity;
+        this.timeouts = timeouts;
+        this.listener = listener;
+        this.memory = memory;
+        this.release = release;
+        this.file = file;
+        int slotCount = TupleIndex.slotCount(capacity);
+        long entryBytes = (long) capacity * ConnEntries.ENTRY_BYTES;
+        long slotBytes = (long) slotCount * Long.BYTES;
+        long freeBytes = (long) capacity * Integer.BYTES;
+        this.entries = new ConnEntries(memory.asSlice(0, entryBytes));
+        this.index = new TupleIndex(memory.asSlice(entryBytes, slotBytes), slotCount, entries);
+        this.freeIds = memory.asSlice(entryBytes + slotBytes, freeBytes);
+        this.hash = new TupleHash(k0, k1);
+        this.timers = new TimerWheel(capacity, TICK_NANOS, nowNanos);
+        this.advancing = nowNanos;
+        if (file != null && file.attached()) {
+            try {
+                adopt(file, nowNanos);
+            } catch (RuntimeException e) {
+                release.run(); // the caller never gets a table to close
+                throw e;
+            }
+        } else {
+            for (int i = 0; i < capacity; i++) {
+                freeIds.setAtIndex(JAVA_INT, i, capacity - 1 - i); // pops 0, 1, 2... first
+            }
+            this.freeTop = capacity;
+        }
+        if (file != null) {
+            file.running();
+        }
+    }
+
+    private static void checkArguments(int capacity, ConnTimeouts timeouts, ExpiryListener listener) {
         if (capacity < 1 || capacity > TimerWheel.MAX_CAPACITY) {
             throw new IllegalArgumentException("connection table capacity must be in 1.." + TimerWheel.MAX_CAPACITY
                     + ", got " + capacity);
@@ -74,31 +143,11 @@ public final class ConnTable implements AutoCloseable {
         if (timeouts == null || listener == null) {
             throw new IllegalArgumentException("connection table needs timeouts and an expiry listener");
         }
-        this.capacity = capacity;
-        this.timeouts = timeouts;
-        this.listener = listener;
-        int slotCount = TupleIndex.slotCount(capacity);
-        long entryBytes = (long) capacity * ConnEntries.ENTRY_BYTES;
-        long slotBytes = (long) slotCount * Long.BYTES;
-        long freeBytes = (long) capacity * Integer.BYTES;
-        this.arena = Arena.ofShared(); // built by the control thread, used and closed by others
-        try {
-            this.memory = arena.allocate(entryBytes + slotBytes + freeBytes, 64);
-        } catch (OutOfMemoryError e) {
-            arena.close();
-            throw new IllegalArgumentException("cannot allocate a connection table of " + capacity + " entries ("
-                    + (entryBytes + slotBytes + freeBytes) + " bytes off-heap)", e);
-        }
-        this.entries = new ConnEntries(memory.asSlice(0, entryBytes));
-        this.index = new TupleIndex(memory.asSlice(entryBytes, slotBytes), slotCount, entries);
-        this.freeIds = memory.asSlice(entryBytes + slotBytes, freeBytes);
-        for (int i = 0; i < capacity; i++) {
-            freeIds.setAtIndex(JAVA_INT, i, capacity - 1 - i); // pops 0, 1, 2... first
-        }
-        this.freeTop = capacity;
-        this.hash = new TupleHash(k0, k1);
-        this.timers = new TimerWheel(capacity, TICK_NANOS, nowNanos);
-        this.advancing = nowNanos;
+    }
+
+    /** A fresh hash key for a new table file ({@link ConnTableFile#create}). */
+    public static long newHashKey() {
+        return randomKey();
     }
 
     // ---- refs ----------------------------------------------------------------------------------
@@ -593,10 +642,72 @@ public final class ConnTable implements AutoCloseable {
                 : new ConnInfo.Endpoint(dstHi(conn, direction), dstLo(conn, direction), dstPort(conn, direction));
     }
 
-    /** Frees the off-heap memory; the table must not be used afterwards. */
+    /**
+     * Hot restart: saves the free-id stack's top and the size into the table file and marks it
+     * handed over, so the next owner trusts them. Call after the worker stopped, before {@link
+     * #close}; nothing may change the table afterwards. A table not backed by a file has nothing to save.
+     */
+    public void handOver() {
+        if (file != null) {
+            file.handedOver(freeTop, size);
+        }
+    }
+
+    /**
+     * Takes over the entries of an attached file: counts the entries in use, checks them against the
+     * saved counts (a clean handover) or rebuilds the free-id stack from them (an owner that died
+     * without handing over), and arms each entry's timer. O(capacity), in the restart's gap.
+     */
+    private void adopt(ConnTableFile file, long nowNanos) {
+        int used = 0;
+        int free = 0;
+        for (int conn = 0; conn < capacity; conn++) {
+            int flags = entries.flags(conn);
+            if ((flags & ConnFlags.IN_USE) == 0) {
+                continue;
+            }
+            if (entries.state(conn) >= ConnState.COUNT) {
+                throw corrupt(file, "entry " + conn + " has state " + entries.state(conn));
+            }
+            if (entries.longAt(conn, ConnEntries.LAST_ACTIVITY) - nowNanos > 0) {
+                entries.longAt(conn, ConnEntries.LAST_ACTIVITY, nowNanos); // not from this boot's clock: start afresh
+            }
+            timers.schedule(conn, entries.longAt(conn, ConnEntries.LAST_ACTIVITY) + timeoutNanos(conn));
+            used++;
+        }
+        if (file.clean()) {
+            if (file.savedSize() != used || file.savedFreeTop() != capacity - used) {
+                throw corrupt(file, used + " entries are in use but the handover saved size " + file.savedSize()
+                        + " and " + file.savedFreeTop() + " free ids");
+            }
+            for (int i = 0; i < capacity - used; i++) {
+                int id = freeIds.getAtIndex(JAVA_INT, i);
+                if (id < 0 || id >= capacity || inUse(id)) {
+                    throw corrupt(file, "free-id stack position " + i + " holds " + id + ", not a free entry");
+                }
+            }
+        } else {
+            for (int conn = capacity - 1; conn >= 0; conn--) {
+                if (!inUse(conn)) {
+                    freeIds.setAtIndex(JAVA_INT, free++, conn); // lowest ids pop first, as in a new table
+                }
+            }
+        }
+        this.size = used;
+        this.freeTop = capacity - used;
+    }
+
+    private static IllegalStateException corrupt(ConnTableFile file, String why) {
+        return new IllegalStateException("connection table file " + file.path() + " is inconsistent: " + why);
+    }
+
+    /** The shared file backing this table, or null when its memory is private to this process. */
+    public ConnTableFile file() { return file; }
+
+    /** Frees the off-heap memory (unmaps a table file, which stays); the table must not be used afterwards. */
     @Override
     public void close() {
-        arena.close();
+        release.run();
     }
 
     // ---- internals -----------------------------------------------------------------------------

@@ -103,6 +103,21 @@ final class Destinations {
         gauge(slot, TrafficCounters.INACTIVE, 1);
     }
 
+    /**
+     * Hot restart: a connection carried over from the previous process counts again as it did
+     * there, without counting as a new connection (its CONNS were counted by the process that made it).
+     */
+    void carried(int slot, boolean established) {
+        refs[slot]++;
+        if (established) {
+            active[slot]++;
+            gauge(slot, TrafficCounters.ACTIVE, 1);
+        } else {
+            inactive[slot]++;
+            gauge(slot, TrafficCounters.INACTIVE, 1);
+        }
+    }
+
     /** The connection's state moved into (+1) or out of (-1) ESTABLISHED. */
     void activeChanged(int slot, int delta) {
         if (delta == 0) {

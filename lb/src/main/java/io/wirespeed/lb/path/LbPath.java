@@ -73,6 +73,16 @@ public final class LbPath implements PacketHook, AutoCloseable {
     /** @param localPorts the source ports full NAT and SNAT hand out on each local address */
     public LbPath(int worker, int workers, Pipeline pipeline, Supplier<LbSnapshot> snapshots, int connections,
                   HandoffRings handoff, IntConsumer wakeWorker, LocalPortRange localPorts) {
+        this(worker, workers, pipeline, snapshots, connections, handoff, wakeWorker, localPorts, null);
+    }
+
+    /**
+     * @param tableFile the shared file for the connection table (hot restart), null for private
+     *     memory; an attached file's connections are carried on (see {@link #carried()})
+     */
+    public LbPath(int worker, int workers, Pipeline pipeline, Supplier<LbSnapshot> snapshots, int connections,
+                  HandoffRings handoff, IntConsumer wakeWorker, LocalPortRange localPorts,
+                  io.wirespeed.lb.conn.ConnTableFile tableFile) {
         if (workers > 1 && (handoff == null || handoff.workers() != workers || wakeWorker == null)) {
             throw new IllegalArgumentException(workers + " workers need hand-off rings for " + workers + " and a wakeup");
         }
@@ -88,9 +98,19 @@ public final class LbPath implements PacketHook, AutoCloseable {
         this.handedTo = new boolean[workers];
         this.now = System.nanoTime();
         LbSnapshot first = snapshots.get();
-        this.conns = new ConnTable(connections, first.timeouts(), this::expired, now);
+        this.conns = tableFile == null
+                ? new ConnTable(connections, first.timeouts(), this::expired, now)
+                : new ConnTable(tableFile, first.timeouts(), this::expired, now);
         this.services = new WorkerServices(worker, workers, localPorts);
         this.services.update(first);
+        try {
+            this.carried = tableFile != null && tableFile.attached()
+                    ? CarriedConnections.adopt(this, tableFile.path())
+                    : new CarriedConnections.Adopted(0, 0);
+        } catch (RuntimeException e) {
+            conns.close(); // nobody else gets this path to close
+            throw e;
+        }
         this.fullNatTcp = new FullNatTcp(this, new InitialSequenceNumbers());
         this.snat = new SourceNat(this);
         this.persistence = new Persistence(this);
@@ -368,7 +388,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
 
     /** The table's expiry listener: the server's counts and the full-NAT or SNAT port are given back. */
     private void expired(int conn) {
-        if (conns.isTemplate(conn)) {
+        if (conns.isTemplate(conn) || endingOrphans) {
             return; // a persistence template holds no port and is on no server's counters
         }
         if ((conns.flags(conn) & ConnFlags.SYNPROXY) != 0) {
@@ -430,6 +450,41 @@ public final class LbPath implements PacketHook, AutoCloseable {
     public long[] synproxyCounters() {
         return new long[] {synProxy.cookiesSent, synProxy.cookiesValidated, synProxy.cookiesFailed,
                 synProxy.serverHandshakes, synProxy.synsResent, synProxy.serverHandshakesAcked};
+    }
+
+    // ---- hot restart ---------------------------------------------------------------------------
+
+    private final CarriedConnections.Adopted carried;
+    /** Set while carried connections without a server here are ended: they hold nothing in this process. */
+    private boolean endingOrphans;
+
+    /** Connections this path carried on from the previous process's table file, and those it had to end. */
+    public int[] carried() {
+        return new int[] {carried.carried(), carried.orphaned()};
+    }
+
+    void endOrphans(java.util.List<Integer> orphans) {
+        endingOrphans = true;
+        try {
+            orphans.forEach(conns::expire);
+        } finally {
+            endingOrphans = false;
+        }
+    }
+
+    /**
+     * Hot restart: leaves the connection table to the next process. Writes what this worker's
+     * destination slots and local pools mean next to the table file, then the table's handover
+     * header. Only after the worker stopped; the path must not run again, only be closed.
+     *
+     * @throws IllegalStateException if the table is not in a file, or the directory cannot be written
+     */
+    public void handOver() {
+        if (conns.file() == null) {
+            throw new IllegalStateException("worker " + worker + ": the connection table is not in a shared file (lb.table_files)");
+        }
+        CarriedConnections.writeDirectory(conns.file().path(), services);
+        conns.handOver();
     }
 
     /** Frees the connection table; only after the worker stopped. */

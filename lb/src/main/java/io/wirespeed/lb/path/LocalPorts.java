@@ -50,6 +50,24 @@ final class LocalPorts {
         count++;
     }
 
+    /**
+     * Hot restart: takes the ports that carried connections hold out of the free ring, keeping the
+     * order of the rest. Before any {@link #take} of this process.
+     */
+    void exclude(java.util.BitSet inUse) {
+        int kept = 0;
+        int[] free = new int[count];
+        for (int i = 0; i < count; i++) {
+            int port = ring[(head + i) % ring.length];
+            if (!inUse.get(port)) {
+                free[kept++] = port;
+            }
+        }
+        System.arraycopy(free, 0, ring, 0, kept);
+        head = 0;
+        count = kept;
+    }
+
     int free() { return count; }
 
     int size() { return ring.length; }

@@ -96,6 +96,9 @@ final class WorkerServices {
 
     LocalPorts localPorts(int pool) { return poolArray[pool]; }
 
+    /** Local port pools so far (indices 0..n-1); they are never removed. */
+    int poolCount() { return poolArray.length; }
+
     /** A SNAT service's addresses share the pools of full-NAT local addresses: a port is one connection's either way. */
     private int[] snatPools(ServiceEntry e) {
         int[] snat = new int[e.servers().size()];

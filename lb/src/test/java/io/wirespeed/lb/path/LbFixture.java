@@ -81,6 +81,24 @@ final class LbFixture implements AutoCloseable {
      * rings exist but no other worker drains them: tests read what was handed over from {@link #handoff}.
      */
     LbFixture(int connections, boolean expireOnRemove, int worker, int workers) {
+        this(connections, expireOnRemove, worker, workers, null, fx -> { });
+    }
+
+    /** Services configured before the path exists, as the daemon does it. */
+    interface Setup {
+        void configure(LbFixture fx) throws LbException;
+    }
+
+    /**
+     * One worker whose connection table is in {@code tableFile} (hot restart; an attached file's
+     * connections are carried on), with the services {@code setup} adds in place before the path is built.
+     */
+    LbFixture(int connections, io.wirespeed.lb.conn.ConnTableFile tableFile, Setup setup) {
+        this(connections, true, 0, 1, tableFile, setup);
+    }
+
+    private LbFixture(int connections, boolean expireOnRemove, int worker, int workers,
+                      io.wirespeed.lb.conn.ConnTableFile tableFile, Setup setup) {
         net = new StackFixture(false);
         net.control.addAddress4("port1", LIP, 24);
         net.control.addAddress6("port1", LIP6[0], LIP6[1], 64);
@@ -94,8 +112,13 @@ final class LbFixture implements AutoCloseable {
         net.clearSent();
         table = new ServiceTable(workers, expireOnRemove);
         handoff = workers > 1 ? new HandoffRings(workers, 1024) : null;
+        try {
+            setup.configure(this);
+        } catch (LbException e) {
+            throw new IllegalStateException(e);
+        }
         lb = new LbPath(worker, workers, net.pipeline, table::current, connections, handoff,
-                handoff == null ? null : w -> { });
+                handoff == null ? null : w -> { }, LocalPortRange.DEFAULT, tableFile);
         net.pipeline.hook(lb);
     }
 

@@ -311,6 +311,28 @@ public final class NeighbourManager {
         flushPending(n);
     }
 
+    /**
+     * A neighbour known from elsewhere (a hot restart's predecessor): STALE, so packets use it at once
+     * and neighbour unreachability detection confirms it, as for an unsolicited advertisement. A
+     * static entry stays as it is. False if the table is full.
+     */
+    public boolean learn4(int ifIndex, int addr, long mac, long now) {
+        Neighbour n = table.lookup4(ifIndex, addr);
+        if (n == null) n = create4(ifIndex, addr);
+        if (n == null) return false;
+        learnStale(n, mac, now);
+        return true;
+    }
+
+    /** As {@link #learn4}, for IPv6. */
+    public boolean learn6(int ifIndex, long hi, long lo, long mac, long now) {
+        Neighbour n = table.lookup6(ifIndex, hi, lo);
+        if (n == null) n = create6(ifIndex, hi, lo);
+        if (n == null) return false;
+        learnStale(n, mac, now);
+        return true;
+    }
+
     /** Removes an entry; false if there was none. */
     public boolean delete(Neighbour n) {
         if (n == null) return false;

@@ -236,6 +236,23 @@ public final class NetControl {
         });
     }
 
+    /**
+     * Learns a neighbour's MAC as STALE (not permanent): used at once, confirmed by the usual probes.
+     * For a hot restart, which carries the predecessor's neighbours so the first packets need not
+     * wait for ARP or ND. False if the table is full.
+     */
+    public boolean learnNeighbour(String dev, String addr, long mac) {
+        return master.call(() -> {
+            NetInterface nif = require(dev);
+            long now = System.nanoTime();
+            if (addr.indexOf(':') >= 0) {
+                long[] a = Ip6.parse(addr);
+                return neigh().learn6(nif.index(), a[0], a[1], mac, now);
+            }
+            return neigh().learn4(nif.index(), Ip4.parse(addr), mac, now);
+        });
+    }
+
     public void delNeighbour(String dev, String addr) {
         master.call(() -> {
             NetInterface nif = require(dev);

@@ -57,6 +57,23 @@ class NeighbourStateTest {
     }
 
     @Test
+    void aLearnedNeighbourIsUsedAtOnceAsStaleWhileAPermanentOneStaysAsConfigured() {
+        assertTrue(fx.control.learnNeighbour("port2", "198.18.1.2", C2_MAC));
+        assertEquals(NeighState.STALE, stateOf("198.18.1.2"), "known from a hot restart's predecessor: not yet confirmed");
+        fx.rx(0, toC2(1));
+        fx.run();
+        List<byte[]> out = fx.sent(2);
+        assertEquals(1, out.size(), "forwarded at once, no resolution first");
+        assertEquals(C2_MAC, Ethernet.dst(Frames.segment(out.get(0)), 0));
+
+        fx.control.addNeighbour("port2", "198.18.1.3", 0x02_00_00_00_02_03L);
+        assertTrue(fx.control.learnNeighbour("port2", "198.18.1.3", 0x02_00_00_00_09_09L));
+        assertEquals(NeighState.PERMANENT, stateOf("198.18.1.3"));
+        assertEquals(0x02_00_00_00_02_03L, fx.control.neighbours(4).stream().filter(v -> v.addr().equals("198.18.1.3"))
+                .findFirst().orElseThrow().mac());
+    }
+
+    @Test
     void unansweredResolutionRetriesThreeTimesThenFailsAndDropsThePending() {
         fx.rx(0, toC2(1));
         fx.run();
