@@ -158,6 +158,8 @@ public final class LbCluster implements AutoCloseable {
             if (System.nanoTime() - deadline > 0) fail("daemon of " + node + " outlived SIGKILL");
             sleep(20);
         }
+        // a killed daemon leaves its connection table files in /dev/shm (kept for a successor that never comes)
+        io.wirespeed.control.daemon.DataPlane.deleteTableFiles(socket(node));
     }
 
     private void buildNetwork() {
