@@ -12,7 +12,9 @@ import java.util.Set;
 
 /**
  * The file BIRD's config includes ({@code include "/etc/bird/wirespeed-vips.conf";}): one
- * {@code protocol static} per address family with a blackhole host route per announced VIP. A
+ * {@code protocol static} per address family with a blackhole host route per announced VIP and per
+ * full-NAT local address of this node, and one more per family ({@code <protocol>_standby4}) with
+ * the standby local addresses, for BIRD's export filter to announce with a longer AS path. A
  * blackhole route, because the route exists only to be exported over BGP; BIRD on an LB node has no
  * kernel protocol to install it, and the data plane, not the kernel, answers the VIP.
  *
@@ -31,35 +33,44 @@ public final class BirdIncludeFile {
         return config.includeFile();
     }
 
-    /** The file's text for these VIPs; the same set always gives the same text. */
-    public String render(Set<IpAddress> vips) {
+    /** The file's text for these VIPs and local addresses; the same sets always give the same text. */
+    public String render(Set<IpAddress> vips, LocalAddressRoutes local) {
         StringBuilder out = new StringBuilder();
         out.append("# Written by wirespeed (bgp.include_file in wirespeed.yaml) on every change; do not edit.\n");
-        out.append("# The VIPs that have a healthy real server on this node, as host routes for BGP to export.\n");
-        family(out, 4, config.ipv4Table(), vips);
-        family(out, 6, config.ipv6Table(), vips);
+        out.append("# The VIPs that have a healthy real server on this node and its full-NAT local addresses,\n");
+        out.append("# as host routes for BGP to export; then the standby local addresses (other nodes').\n");
+        for (int family : new int[] {4, 6}) {
+            String table = family == 4 ? config.ipv4Table() : config.ipv6Table();
+            java.util.SortedSet<IpAddress> routes = new java.util.TreeSet<>(vips);
+            routes.addAll(local.own());
+            protocol(out, config.protocolName(family), family, table, routes);
+        }
+        for (int family : new int[] {4, 6}) {
+            protocol(out, config.standbyProtocolName(family), family, family == 4 ? config.ipv4Table() : config.ipv6Table(),
+                    local.standby());
+        }
         return out.toString();
     }
 
-    private void family(StringBuilder out, int family, String table, Set<IpAddress> vips) {
-        out.append("protocol static ").append(config.protocolName(family)).append(" {\n");
+    private static void protocol(StringBuilder out, String name, int family, String table, Set<IpAddress> routes) {
+        out.append("protocol static ").append(name).append(" {\n");
         out.append("    ipv").append(family).append(" { table ").append(table).append("; };\n");
-        for (IpAddress vip : vips) {
-            if (vip.family() == family) {
-                out.append("    route ").append(vip).append('/').append(family == 4 ? 32 : 128).append(" blackhole;\n");
+        for (IpAddress a : routes) {
+            if (a.family() == family) {
+                out.append("    route ").append(a).append('/').append(family == 4 ? 32 : 128).append(" blackhole;\n");
             }
         }
         out.append("}\n");
     }
 
-    /** Writes the file for these VIPs, replacing the previous one in one step. */
-    public void write(Set<IpAddress> vips) throws BirdException {
+    /** Writes the file for these VIPs and local addresses, replacing the previous one in one step. */
+    public void write(Set<IpAddress> vips, LocalAddressRoutes local) throws BirdException {
         Path file = config.includeFile();
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
         try {
             Files.createDirectories(dir);
-            Files.writeString(tmp, render(vips), StandardCharsets.UTF_8);
+            Files.writeString(tmp, render(vips, local), StandardCharsets.UTF_8);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -54,6 +54,7 @@ public final class VipAnnouncer implements AutoCloseable {
     private final Map<IpAddress, Long> healthySince = new HashMap<>();
     private SortedSet<IpAddress> written = Collections.emptySortedSet();
     private SortedSet<IpAddress> applied = Collections.emptySortedSet();
+    private LocalAddressRoutes writtenLocal = LocalAddressRoutes.NONE;
     private boolean needsPush = true;
     private boolean suspended;
     private long retryMs = FIRST_RETRY_MS;
@@ -131,22 +132,24 @@ public final class VipAnnouncer implements AutoCloseable {
         if (nextDue != Long.MAX_VALUE) {
             holdDownTimer = thread.schedule(this::reconcile, nextDue, TimeUnit.NANOSECONDS);
         }
-        if (needsPush || !target.equals(written)) {
-            push(target);
+        LocalAddressRoutes local = LocalAddressRoutes.of(snapshot);
+        if (needsPush || !target.equals(written) || !local.equals(writtenLocal)) {
+            push(target, local);
         }
         publish(snapshot, now);
     }
 
-    /** Writes TARGET and has BIRD take it; on failure schedules a retry. */
-    private void push(SortedSet<IpAddress> target) {
+    /** Writes TARGET (and the local addresses) and has BIRD take it; on failure schedules a retry. */
+    private void push(SortedSet<IpAddress> target, LocalAddressRoutes local) {
         if (retry != null) {
             retry.cancel(false);
             retry = null;
         }
         needsPush = true;
         try {
-            file.write(target);
+            file.write(target, local);
             written = Collections.unmodifiableSortedSet(target);
+            writtenLocal = local;
             BirdReply reply = bird.command("configure");
             if (!reply.ok()) {
                 refused(target, "configure: " + reply.closing());
@@ -271,7 +274,7 @@ public final class VipAnnouncer implements AutoCloseable {
                 if (retry != null) retry.cancel(false);
                 if (holdDownTimer != null) holdDownTimer.cancel(false);
                 healthySince.clear();
-                push(Collections.emptySortedSet());
+                push(Collections.emptySortedSet(), LocalAddressRoutes.NONE); // a stopped node's local addresses go to its standby
                 publish(LbSnapshot.EMPTY, System.nanoTime());
                 LOG.info("event=bgp_stop withdrawn=" + (birdState.equals("ok") ? "all" : "unconfirmed"));
             }).get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

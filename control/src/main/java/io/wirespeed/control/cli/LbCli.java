@@ -35,7 +35,7 @@ final class LbCli {
               wsctl lb -L|l [options]
               wsctl lb -Z [-t|u service-address]
               wsctl lb --set tcp tcpfin udp
-              wsctl lb --add-laddr|--del-laddr -z local-address -t|u service-address [-F ifname]
+              wsctl lb --add-laddr|--del-laddr -z local-address -t|u service-address [-F ifname] [--standby]
               wsctl lb --get-laddr -t|u service-address
               wsctl lb --health-check -t|u service-address type=tcp|http|udp|icmp[,key=value...]|off
               wsctl lb -h
@@ -91,6 +91,8 @@ final class LbCli {
               --l-threshold  -y lthreshold        lower threshold of connections
               --laddr        -z local-address     local address of a full-NAT service
               --ifname       -F ifname            port the local address lives on
+              --standby                           (with --add-laddr) another cluster node's local
+                                                  address: only its synced connections are taken over
               --connection   -c                   output of current connections
               --timeout                           output of timeout (tcp tcpfin udp)
               --stats                             output of statistics information

@@ -23,7 +23,7 @@ enum LbCommand {
     RESTORE("restore", 'R', List.of(), List.of()),
     SAVE("save", 'S', List.of(), List.of(NUMERIC)),
     ZERO("zero", 'Z', List.of(), List.of(SERVICE)),
-    ADD_LADDR("add-laddr", '\0', List.of(SERVICE, LADDR), List.of(IFNAME)),
+    ADD_LADDR("add-laddr", '\0', List.of(SERVICE, LADDR), List.of(IFNAME, STANDBY)),
     DEL_LADDR("del-laddr", '\0', List.of(SERVICE, LADDR), List.of(IFNAME)),
     GET_LADDR("get-laddr", '\0', List.of(SERVICE), List.of(NUMERIC)),
     /** Ours: {@code --health-check -t VIP:PORT type=http,...|off} sets or removes the service's health check. */

@@ -356,6 +356,9 @@ final class LbCommandParser {
         if (values.containsKey(LbOption.IFNAME) && command == LbCommand.ADD_LADDR) {
             args.put("dev", values.get(LbOption.IFNAME));
         }
+        if (values.containsKey(LbOption.STANDBY)) {
+            args.put("standby", true);
+        }
         return args;
     }
 

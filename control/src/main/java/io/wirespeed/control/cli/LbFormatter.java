@@ -190,6 +190,9 @@ final class LbFormatter {
                 String at = where + ".laddrs[" + j + "]";
                 out.append("--add-laddr -z ").append(address(laddrs.get(j), "addr", at)).append(' ').append(svc);
                 Reply.optString(laddrs.get(j), "dev", at).ifPresent(dev -> out.append(" -F ").append(dev));
+                if (Boolean.TRUE.equals(laddrs.get(j).get("standby"))) {
+                    out.append(" --standby");
+                }
                 out.append('\n');
             }
         }
@@ -227,7 +230,8 @@ final class LbFormatter {
         IpAddress vip = IpAddress.parse((String) service.get("vip"));
         String vipPort = vip.withPort((int) (long) (Long) service.get("port"));
         for (int i = 0; i < laddrs.size(); i++) {
-            String addr = address(laddrs.get(i), "addr", "lb.laddr.get[" + i + "]").toString();
+            String addr = address(laddrs.get(i), "addr", "lb.laddr.get[" + i + "]").toString()
+                    + (Boolean.TRUE.equals(laddrs.get(i).get("standby")) ? " (standby)" : "");
             out.append(i == 0 ? String.format("%-20s %-8d %-20s%n", vipPort, laddrs.size(), addr)
                     : String.format("%-20s %-8s %-20s%n", "", "", addr));
         }

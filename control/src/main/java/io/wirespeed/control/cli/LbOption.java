@@ -30,6 +30,8 @@ enum LbOption {
     SCHED_FLAGS("sched-flags", '\0', Arg.REQUIRED, "--sched-flags"),
     LADDR("laddr", 'z', Arg.REQUIRED, "--laddr"),
     IFNAME("ifname", 'F', Arg.REQUIRED, "--ifname"),
+    /** Ours: {@code --add-laddr ... --standby}, another node's local address this node only takes over (session sync). */
+    STANDBY("standby", '\0', Arg.NONE, "--standby"),
     PROXY_PROTOCOL("proxy-protocol", '\0', Arg.REQUIRED, "--proxy-protocol"),
     /** DPVS's {@code -j enable|disable}: the balancer answers TCP handshakes with SYN cookies. */
     SYNPROXY("synproxy", 'j', Arg.REQUIRED, "--synproxy");

@@ -12,7 +12,8 @@ import java.time.Duration;
  *
  * @param birdSocket  BIRD's control socket ({@code bird -s}), as {@code birdc -s} would name it
  * @param includeFile the file BIRD's config includes; rewritten whole on every change
- * @param protocol    base name of the static protocols: {@code <protocol>4} and {@code <protocol>6}
+ * @param protocol    base name of the static protocols: {@code <protocol>4} and {@code <protocol>6}, and
+ *                    {@code <protocol>_standby4}, {@code <protocol>_standby6} for standby local addresses
  * @param ipv4Table   the BIRD table the IPv4 routes go into
  * @param ipv6Table   the BIRD table the IPv6 routes go into
  * @param holdDown    how long a VIP must have been healthy before it is announced (again); a withdrawal is
@@ -41,5 +42,10 @@ public record BgpConfig(Path birdSocket, Path includeFile, String protocol, Stri
     /** Name of the static protocol carrying the VIPs of one family (4 or 6). */
     public String protocolName(int family) {
         return protocol + family;
+    }
+
+    /** Name of the static protocol carrying the standby full-NAT local addresses of one family. */
+    public String standbyProtocolName(int family) {
+        return protocol + "_standby" + family;
     }
 }

@@ -28,7 +28,7 @@ final class BgpReader {
         YamlMapping m = field.get().mapping("the BGP announcement settings", KEYS);
         Path socket = path(m.optional("bird_socket"), BgpConfig.DEFAULT_BIRD_SOCKET, true);
         Path include = path(m.optional("include_file"), BgpConfig.DEFAULT_INCLUDE_FILE, false);
-        String protocol = symbol(m.optional("protocol"), BgpConfig.DEFAULT_PROTOCOL, 1);
+        String protocol = symbol(m.optional("protocol"), BgpConfig.DEFAULT_PROTOCOL, "_standby4".length());
         String table4 = symbol(m.optional("ipv4_table"), BgpConfig.DEFAULT_IPV4_TABLE, 0);
         String table6 = symbol(m.optional("ipv6_table"), BgpConfig.DEFAULT_IPV6_TABLE, 0);
         if (table4.equals(table6)) {

@@ -131,6 +131,10 @@ public final class ConfigLoader {
                     "", "YAML syntax error: " + describe(e), e);
         } catch (YamlEngineException e) {
             throw new ConfigException(source, "YAML error: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // snakeyaml-engine lets some malformed input out as a plain IllegalArgumentException, e.g. a tag
+            // whose %-escape decodes to a space ("!%A": "Tag must not contain leading or trailing spaces")
+            throw new ConfigException(source, "YAML syntax error: " + e.getMessage(), e);
         }
     }
 

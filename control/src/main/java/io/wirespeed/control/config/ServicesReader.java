@@ -37,7 +37,7 @@ final class ServicesReader {
     /** A SNAT service's match ({@code -H proto=P,src-range=..,dst-range=..,iif=..,oif=..}); proto is the service's. */
     private static final List<String> MATCH_KEYS = List.of("src_range", "dst_range", "iif", "oif");
     private static final List<String> SERVER_KEYS = List.of("addr", "port", "method", "weight", "upper", "lower");
-    private static final List<String> LADDR_KEYS = List.of("addr", "dev");
+    private static final List<String> LADDR_KEYS = List.of("addr", "dev", "standby");
     /** ForwardMethod's config names, plus the long form of the CLI's {@code --fullnat}. */
     private static final String FULLNAT_ALIAS = "fullnat";
 
@@ -373,20 +373,22 @@ final class ServicesReader {
         for (YamlField item : items) {
             YamlField addrField = item;
             String dev = null;
+            boolean standby = false;
             if (!item.isScalar()) {
-                YamlMapping m = item.mapping("a local address (an address, or a mapping with keys addr, dev)", LADDR_KEYS);
+                YamlMapping m = item.mapping("a local address (an address, or a mapping with keys addr, dev, standby)", LADDR_KEYS);
                 addrField = m.required("addr", "the local IP address");
                 Optional<YamlField> devField = m.optional("dev");
                 if (devField.isPresent()) {
                     dev = port(devField.get());
                 }
+                standby = m.bool("standby", false);
             }
             IpAddress addr = unicast(addrField, "local");
             YamlField first = seen.putIfAbsent(addr, addrField);
             if (first != null) {
                 throw addrField.error("duplicate local address " + addr + " (first given at line " + first.line() + ")");
             }
-            laddrs.add(new LocalAddress(addr, dev));
+            laddrs.add(new LocalAddress(addr, dev, standby));
         }
         return laddrs;
     }

@@ -98,8 +98,9 @@ public final class LbCommands {
             return m;
         });
         r.register("lb.laddr.add", a -> change(() -> {
-            Args.allowOnly(a, "proto", "vip", "port", "match", "laddr", "dev");
-            table.addLocalAddress(key(a), new LocalAddress(address(a, "laddr"), Args.optString(a, "dev").orElse(null)));
+            Args.allowOnly(a, "proto", "vip", "port", "match", "laddr", "dev", "standby");
+            table.addLocalAddress(key(a), new LocalAddress(address(a, "laddr"), Args.optString(a, "dev").orElse(null),
+                    Args.optBool(a, "standby").orElse(false)));
         }));
         r.register("lb.laddr.del", a -> change(() -> {
             Args.allowOnly(a, "proto", "vip", "port", "match", "laddr");
@@ -193,18 +194,25 @@ public final class LbCommands {
                 (int) Args.optInteger(a, "lower", 0, Integer.MAX_VALUE).orElse(0));
     }
 
+    private static Map<String, Object> localAddress(LocalAddress l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("addr", l.addr().toString());
+        if (l.device() != null) {
+            m.put("dev", l.device());
+        }
+        if (l.standby()) {
+            m.put("standby", true);
+        }
+        return m;
+    }
+
     private Object localAddresses(Map<String, Object> a) throws CommandException {
         Args.allowOnly(a, SERVICE);
         ServiceKey key = key(a);
         try {
             List<Object> out = new ArrayList<>();
             for (LocalAddress l : table.localAddresses(key)) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("addr", l.addr().toString());
-                if (l.device() != null) {
-                    m.put("dev", l.device());
-                }
-                out.add(m);
+                out.add(localAddress(l));
             }
             return out;
         } catch (LbException e) {
@@ -269,8 +277,7 @@ public final class LbCommands {
             health.check(s.key()).ifPresent(c -> m.put("health_check", new LinkedHashMap<String, Object>(c.fields())));
         }
         List<Object> laddrs = new ArrayList<>();
-        e.localAddresses().forEach(l -> laddrs.add(l.device() == null ? Map.of("addr", l.addr().toString())
-                : Map.of("addr", l.addr().toString(), "dev", l.device())));
+        e.localAddresses().forEach(l -> laddrs.add(localAddress(l)));
         m.put("laddrs", laddrs);
         return m;
     }

@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * up to {@link #MAX_RECORDS} {@link SyncRecord}s, all big-endian.
  *
  * <pre>
- *  0 magic "WSYN" (u32)   4 version (u8) = 1   5 reserved (u8) = 0   6 record count (u16)
+ *  0 magic "WSYN" (u32)   4 version (u8) = 2   5 reserved (u8) = 0   6 record count (u16)
  *  8 sender node id (u32)   12 sender epoch (u32, random per process start)   16 sequence (u64)
  * </pre>
  * The sequence counts the sender's datagrams from 0 within one epoch: a receiver that sees a new
@@ -19,10 +19,11 @@ import java.lang.foreign.MemorySegment;
  */
 public final class SyncDatagram {
     public static final int MAGIC = 0x5753_594E; // "WSYN"
-    public static final int VERSION = 1;
+    /** 2: records of 96 bytes with full NAT's sequence deltas (version 1 had 84-byte records, no full NAT). */
+    public static final int VERSION = 2;
     public static final int HEADER_BYTES = 24;
-    /** 16 records: 1368 bytes, one datagram without fragments on a 1500-byte MTU path. */
-    public static final int MAX_RECORDS = 16;
+    /** 14 records: 1368 bytes, one datagram without fragments on a 1500-byte MTU path. */
+    public static final int MAX_RECORDS = 14;
     public static final int MAX_BYTES = HEADER_BYTES + MAX_RECORDS * SyncRecord.BYTES;
 
     private static final int OFF_MAGIC = 0, OFF_VERSION = 4, OFF_RESERVED = 5, OFF_COUNT = 6, OFF_NODE = 8, OFF_EPOCH = 12,
@@ -91,6 +92,7 @@ public final class SyncDatagram {
         int family = SyncRecord.u8(m, r + SyncRecord.FAMILY);
         int state = SyncRecord.u8(m, r + SyncRecord.STATE);
         if (family != 4 && family != 6 || SyncRecord.u16(m, r + SyncRecord.RESERVED) != 0
+                || SyncRecord.u8(m, r + SyncRecord.RESERVED_TAIL) != 0 || SyncRecord.u16(m, r + SyncRecord.RESERVED_TAIL + 1) != 0
                 || SyncRecord.u8(m, r + SyncRecord.MODE) > io.wirespeed.lb.conn.ConnFlags.MODE_MASK) {
             return false;
         }

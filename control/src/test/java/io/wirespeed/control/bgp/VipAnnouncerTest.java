@@ -181,24 +181,56 @@ class VipAnnouncerTest {
     }
 
     @Test
+    void fullNatLocalAddressesAreAnnouncedWhateverTheHealthAndStandbyOnesApart() throws Exception {
+        try (BirdDaemon bird = new BirdDaemon(dir).start()) {
+            ServiceKey fnat = new ServiceKey(Protocol.TCP, IpAddress.parse("198.18.0.101"), 80);
+            ServiceTable table = new ServiceTable(1, true);
+            table.addService(VirtualService.of(fnat, "mh"));
+            RealServer rs = new RealServer(IpAddress.parse("198.19.0.11"), 80, ForwardMethod.FULLNAT, 1, 0, 0);
+            table.addServer(fnat, rs);
+            table.addLocalAddress(fnat, new io.wirespeed.lb.service.LocalAddress(IpAddress.parse("198.19.4.1"), null));
+            table.addLocalAddress(fnat, new io.wirespeed.lb.service.LocalAddress(IpAddress.parse("198.19.4.2"), null, true));
+            try (VipAnnouncer announcer = VipAnnouncer.start(config(bird, Duration.ZERO), table)) {
+                await(() -> routes(bird, "ws4").stream().sorted().toList().equals(List.of("198.18.0.101/32", "198.19.4.1/32")), "VIP and own local address", bird);
+                await(() -> routes(bird, "ws_standby4").equals(List.of("198.19.4.2/32")), "the standby address apart", bird);
+                table.setInhibited(fnat, rs.key(), true);
+                await(() -> routes(bird, "ws4").equals(List.of("198.19.4.1/32")),
+                        "the VIP goes with its last server, the local address stays: connections in progress need their replies", bird);
+                assertEquals(List.of("198.19.4.2/32"), routes(bird, "ws_standby4"));
+            }
+            assertEquals(List.of(), routes(bird, "ws4"), "a stopped node's local address goes to its standby");
+            assertEquals(List.of(), routes(bird, "ws_standby4"));
+        }
+    }
+
+    @Test
     void theIncludeFileIsWhatBirdReads() throws Exception {
         BgpConfig config = new BgpConfig(Path.of("/run/bird/bird.ctl"), dir.resolve("v.conf"), "vips", "t4", "t6", Duration.ZERO);
         String text = new BirdIncludeFile(config).render(java.util.Set.of(IpAddress.parse(VIP6), IpAddress.parse(VIP),
-                IpAddress.parse("198.18.0.101")));
+                IpAddress.parse("198.18.0.101")), new LocalAddressRoutes(new java.util.TreeSet<>(java.util.Set.of(
+                IpAddress.parse("198.19.4.1"))), new java.util.TreeSet<>(java.util.Set.of(IpAddress.parse("198.19.4.2")))));
         assertEquals("""
                 # Written by wirespeed (bgp.include_file in wirespeed.yaml) on every change; do not edit.
-                # The VIPs that have a healthy real server on this node, as host routes for BGP to export.
+                # The VIPs that have a healthy real server on this node and its full-NAT local addresses,
+                # as host routes for BGP to export; then the standby local addresses (other nodes').
                 protocol static vips4 {
                     ipv4 { table t4; };
                     route 198.18.0.100/32 blackhole;
                     route 198.18.0.101/32 blackhole;
+                    route 198.19.4.1/32 blackhole;
                 }
                 protocol static vips6 {
                     ipv6 { table t6; };
                     route 2001:db8::100/128 blackhole;
                 }
-                """, text.replace("    route 198.18.0.101/32 blackhole;\n    route 198.18.0.100/32 blackhole;\n",
-                "    route 198.18.0.100/32 blackhole;\n    route 198.18.0.101/32 blackhole;\n"));
+                protocol static vips_standby4 {
+                    ipv4 { table t4; };
+                    route 198.19.4.2/32 blackhole;
+                }
+                protocol static vips_standby6 {
+                    ipv6 { table t6; };
+                }
+                """, text);
     }
 
     private static List<String> routes(BirdDaemon bird, String protocol) {

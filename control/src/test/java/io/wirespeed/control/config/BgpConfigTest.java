@@ -58,11 +58,12 @@ class BgpConfigTest {
     }
 
     @Test
-    void aLongProtocolNameLeavesRoomForTheFamilyDigit() throws Exception {
-        // BIRD refuses symbols longer than 64 characters ("Symbol too long")
-        ConfigException e = assertThrows(ConfigException.class, () -> parse("{protocol: " + "p".repeat(64) + "}"));
-        assertTrue(e.getMessage().contains("at most 63 characters"), e.getMessage());
-        assertEquals("p".repeat(63) + "4", parse("{protocol: " + "p".repeat(63) + "}").protocolName(4));
+    void aLongProtocolNameLeavesRoomForTheStandbySuffix() throws Exception {
+        // BIRD refuses symbols longer than 64 characters ("Symbol too long"); the longest name made is <protocol>_standby4
+        ConfigException e = assertThrows(ConfigException.class, () -> parse("{protocol: " + "p".repeat(56) + "}"));
+        assertTrue(e.getMessage().contains("at most 55 characters"), e.getMessage());
+        assertEquals("p".repeat(55) + "_standby4", parse("{protocol: " + "p".repeat(55) + "}").standbyProtocolName(4));
+        assertEquals(64, parse("{protocol: " + "p".repeat(55) + "}").standbyProtocolName(6).length());
         e = assertThrows(ConfigException.class, () -> parse("{ipv4_table: " + "t".repeat(65) + "}"));
         assertTrue(e.getMessage().contains("at most 64 characters"), e.getMessage());
     }

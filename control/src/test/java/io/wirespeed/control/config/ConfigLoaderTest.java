@@ -156,6 +156,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aTagTheYamlLibraryRefusesWithAPlainExceptionIsASyntaxError() {
+        // found by ConfigFuzzTest (long run, 2026-11-23): snakeyaml-engine threw IllegalArgumentException for "!%A"
+        ConfigException e = error("!%A");
+        assertTrue(e.problem().startsWith("YAML syntax error: Tag must not contain leading or trailing spaces"), e.getMessage());
+    }
+
+    @Test
     void badIndentationIsASyntaxError() {
         ConfigException e = error("""
                 ports:

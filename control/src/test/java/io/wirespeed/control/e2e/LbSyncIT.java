@@ -66,6 +66,33 @@ class LbSyncIT {
         }
     }
 
+    /**
+     * Full NAT: n1's connections leave from its local address, which the router reaches through n1
+     * (n2 announces it too, with a longer AS path). After the kill the router sends both the client's
+     * packets and the servers' replies to n2, which holds n1's connections with their local ports and
+     * sequence deltas.
+     */
+    @Test
+    @Timeout(120)
+    void withSyncTheKilledNodesFullNatConnectionsKeepTransferringOnTheSurvivor() {
+        try (LbCluster cluster = LbCluster.upFullNat(LbSyncIT::withSync)) {
+            String lip1 = LbCluster.LOCAL_ADDRESS.get("n1");
+            await(() -> cluster.routerNextHops(lip1).equals(List.of(LbCluster.NODE_ADDRESS.get("n1"))), Duration.ofSeconds(30),
+                    cluster, "n1's local address routed to n1 alone (n2's announcement of it is the worse one)");
+            Result r = failOver(cluster, true);
+            assertTrue(r.viaKilled().size() >= 20, "ECMP put enough connections on n1: " + r);
+            assertEquals(CONNECTIONS, r.healthyBeforeKill(), "every connection was answered in the second before the kill: " + r);
+            assertEquals(r.scheduledByKilled(), r.viaKilled().size(), "the connections the kill stalled are those n1 scheduled: " + r);
+            assertEquals(List.of(LbCluster.NODE_ADDRESS.get("n2")), cluster.routerNextHops(lip1),
+                    "n1's local address is routed to n2 after the kill");
+            long alive = r.viaKilled().stream().filter(p -> r.repliesAfter().get(p) >= 2).count();
+            assertTrue(alive >= Math.ceil(0.99 * r.viaKilled().size()),
+                    alive + " of " + r.viaKilled().size() + " full-NAT connections that went through n1 kept transferring\n" + r);
+            System.out.println("LbSyncIT full NAT, sync on: " + alive + "/" + r.viaKilled().size()
+                    + " connections via the killed node alive, " + r);
+        }
+    }
+
     @Test
     @Timeout(120)
     void withoutSyncTheKilledNodesConnectionsDie() {

@@ -42,6 +42,8 @@ public final class LbCluster implements AutoCloseable {
     public static final List<String> NODES = List.of("n1", "n2");
     public static final Map<String, String> NODE_ADDRESS = Map.of("n1", "198.18.2.11", "n2", "198.18.2.12");
     public static final Map<String, String> SERVER_ADDRESS = Map.of("rs1", "198.18.2.21", "rs2", "198.18.2.22");
+    /** Full-NAT local address of each node ({@link #upFullNat}): announced by its BGP, the other node's standby. */
+    public static final Map<String, String> LOCAL_ADDRESS = Map.of("n1", "198.18.4.1", "n2", "198.18.4.2");
     public static final int ROUTER_AS = 65000, NODE_AS = 65001;
     /** BGP hold time of every session: a dead node's route is gone this long after its last keepalive. */
     public static final int HOLD_SECONDS = 3;
@@ -50,13 +52,15 @@ public final class LbCluster implements AutoCloseable {
 
     private final String prefix;
     private final Path dir;
+    private final boolean fullNat;
     private final List<Process> processes = new ArrayList<>();
     private final Map<String, DaemonProcess> daemons = new LinkedHashMap<>();
     private boolean closed;
 
-    private LbCluster(String prefix, Path dir) {
+    private LbCluster(String prefix, Path dir, boolean fullNat) {
         this.prefix = prefix;
         this.dir = dir;
+        this.fullNat = fullNat;
     }
 
     /** Builds the namespaces, starts the router, both nodes with a direct-routing Maglev service on the VIP, and nginx. */
@@ -66,6 +70,20 @@ public final class LbCluster implements AutoCloseable {
 
     /** As {@link #up()}, with NODE_CONFIG applied to each node's {@code wirespeed.yaml} text before it starts. */
     public static LbCluster up(UnaryOperator<String> nodeConfig) {
+        return up(nodeConfig, false);
+    }
+
+    /**
+     * As {@link #up(UnaryOperator)} with a full-NAT service instead of direct routing: each node opens
+     * connections from its {@link #LOCAL_ADDRESS} and has the other node's as a standby local address;
+     * its BIRD announces its own address, and the standby one with a longer AS path, so the router
+     * sends the servers' replies to the owner while it lives and to the survivor after.
+     */
+    public static LbCluster upFullNat(UnaryOperator<String> nodeConfig) {
+        return up(nodeConfig, true);
+    }
+
+    private static LbCluster up(UnaryOperator<String> nodeConfig, boolean fullNat) {
         Lab.requireRootAndNetns();
         String prefix = Lab.unusedPrefix();
         Path dir;
@@ -75,7 +93,7 @@ public final class LbCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the cluster's temp dir: " + e.getMessage(), e);
         }
-        LbCluster cluster = new LbCluster(prefix, dir);
+        LbCluster cluster = new LbCluster(prefix, dir, fullNat);
         ExitCleanup.register(cluster);
         try {
             cluster.buildNetwork();
@@ -132,8 +150,13 @@ public final class LbCluster implements AutoCloseable {
 
     /** The next hops of the router's kernel route to the VIP ({@code ip route}), empty when there is none. */
     public List<String> routerNextHops() {
+        return routerNextHops(VIP);
+    }
+
+    /** The next hops of the router's kernel route to ADDRESS/32, empty when there is none. */
+    public List<String> routerNextHops(String address) {
         java.util.regex.Matcher via = java.util.regex.Pattern.compile("\\bvia (\\S+)")
-                .matcher(execOk("rt", "ip", "-4", "route", "show", VIP + "/32").stdout());
+                .matcher(execOk("rt", "ip", "-4", "route", "show", address + "/32").stdout());
         List<String> hops = new ArrayList<>();
         while (via.find()) hops.add(via.group(1));
         return hops.stream().sorted().toList();
@@ -186,7 +209,11 @@ public final class LbCluster implements AutoCloseable {
             veth(node, node, "port0");
             bridged(node);
             // the data plane owns port0: the kernel must not answer for it (lab/lab.sh does the same)
-            execOk(node, "sysctl", "-qw", "net.ipv6.conf.port0.disable_ipv6=1", "net.ipv4.conf.port0.arp_ignore=1");
+            // rp_filter: IPv4 arriving on port0 is dropped by the kernel stack (its routes point at the TAP), else the
+            // kernel, holding the node's addresses on ws-port0, would answer a server's SYN-ACK to the local address
+            // with a reset (docs/lab.md does the same)
+            execOk(node, "sysctl", "-qw", "net.ipv6.conf.port0.disable_ipv6=1", "net.ipv4.conf.port0.arp_ignore=1",
+                    "net.ipv4.conf.port0.rp_filter=1");
             execOk(node, "ip", "link", "set", "port0", "up");
         }
         for (String rs : List.of("rs1", "rs2")) {
@@ -249,9 +276,17 @@ public final class LbCluster implements AutoCloseable {
                     local %s as %d;
                     neighbor %s as %d;
                     hold time %d; keepalive time 1; connect retry time 1;
-                    ipv4 { import none; export where proto = "wirespeed_vips4"; };
+                    ipv4 {
+                        import none;
+                        # own VIPs and local addresses as they are; the other node's local address only as a fallback
+                        export filter {
+                            if proto = "wirespeed_vips4" then accept;
+                            if proto = "wirespeed_vips_standby4" then { bgp_path.prepend(%d); bgp_path.prepend(%d); accept; }
+                            reject;
+                        };
+                    };
                 }
-                """.formatted(address, include, address, NODE_AS, ROUTER, ROUTER_AS, HOLD_SECONDS));
+                """.formatted(address, include, address, NODE_AS, ROUTER, ROUTER_AS, HOLD_SECONDS, NODE_AS, NODE_AS));
         Path socket = socket(node);
         String yaml = nodeConfig.apply("""
                 # node %s of cluster %s (LbCluster.java)
@@ -273,7 +308,14 @@ public final class LbCluster implements AutoCloseable {
         // Maglev on the source address: every node sends a client to the same real server (issue 7)
         cli.ok("lb", "-A", "-t", VIP + ":80", "-s", "mh");
         for (String rs : List.of("rs1", "rs2")) {
-            cli.ok("lb", "-a", "-t", VIP + ":80", "-r", SERVER_ADDRESS.get(rs) + ":80", "-g");
+            cli.ok("lb", "-a", "-t", VIP + ":80", "-r", SERVER_ADDRESS.get(rs) + ":80", fullNat ? "-b" : "-g");
+        }
+        if (fullNat) {
+            String peer = NODES.get(1 - NODES.indexOf(node));
+            cli.ok("ip", "addr", "add", LOCAL_ADDRESS.get(node) + "/32", "dev", "port0");
+            cli.ok("ip", "route", "add", "default", "via", ROUTER, "dev", "port0"); // full NAT answers the client itself
+            cli.ok("lb", "--add-laddr", "-z", LOCAL_ADDRESS.get(node), "-t", VIP + ":80", "-F", "port0");
+            cli.ok("lb", "--add-laddr", "-z", LOCAL_ADDRESS.get(peer), "-t", VIP + ":80", "-F", "port0", "--standby");
         }
     }
 

@@ -47,7 +47,7 @@ class SyncDatagramTest {
         assertEquals(0xFFFF_FFFF_0000_0001L, SyncDatagram.sequence(m));
         assertEquals(3, SyncDatagram.count(m));
         assertEquals(40002, SyncRecord.u16(m, SyncDatagram.record(2) + SyncRecord.CLIENT_PORT));
-        assertEquals(1368, SyncDatagram.MAX_BYTES, "16 records fit a 1500-byte MTU with IP and UDP headers");
+        assertEquals(1368, SyncDatagram.MAX_BYTES, "14 records fit a 1500-byte MTU with IP and UDP headers");
     }
 
     @Test
@@ -59,9 +59,10 @@ class SyncDatagramTest {
         assertEquals(SyncReject.BAD_LENGTH, SyncDatagram.check(MemorySegment.ofArray(java.util.Arrays.copyOf(m.toArray(
                 java.lang.foreign.ValueLayout.JAVA_BYTE), len + 1)), len + 1), "trailing bytes");
         expect(SyncReject.BAD_MAGIC, 0, 0x58);
-        expect(SyncReject.BAD_VERSION, 4, 2);
+        expect(SyncReject.BAD_VERSION, 4, 1); // version 1's records were 84 bytes
+        expect(SyncReject.BAD_VERSION, 4, 3);
         expect(SyncReject.BAD_LENGTH, 7, 0); // count 0
-        expect(SyncReject.BAD_LENGTH, 7, 17); // above the maximum
+        expect(SyncReject.BAD_LENGTH, 7, 15); // above the maximum
         long r = SyncDatagram.record(1);
         expect(SyncReject.BAD_RECORD, r + SyncRecord.PROTOCOL, 1);
         expect(SyncReject.BAD_RECORD, r + SyncRecord.FAMILY, 5);
@@ -69,6 +70,8 @@ class SyncDatagramTest {
         expect(SyncReject.BAD_RECORD, r + SyncRecord.STATE, ConnState.UDP); // a UDP state on TCP
         expect(SyncReject.BAD_RECORD, r + SyncRecord.STATE, 200);
         expect(SyncReject.BAD_RECORD, r + SyncRecord.RESERVED, 1);
+        expect(SyncReject.BAD_RECORD, r + SyncRecord.RESERVED_TAIL, 1);
+        expect(SyncReject.BAD_RECORD, r + SyncRecord.RESERVED_TAIL + 2, 1);
         expect(SyncReject.BAD_RECORD, r + SyncRecord.MODE, 8);
         expect(SyncReject.BAD_RECORD, r + SyncRecord.SERVER + 11, 0); // breaks the ::ffff: prefix
     }
@@ -90,7 +93,7 @@ class SyncDatagramTest {
                 random.nextBytes(b);
                 m = MemorySegment.ofArray(b);
             } else {
-                m = datagram(random.nextInt(9), random.nextInt(), random.nextLong(), 1 + random.nextInt(16));
+                m = datagram(random.nextInt(9), random.nextInt(), random.nextLong(), 1 + random.nextInt(SyncDatagram.MAX_RECORDS));
                 int flips = 1 + random.nextInt(3);
                 for (int f = 0; f < flips; f++) {
                     long at = random.nextLong(m.byteSize());

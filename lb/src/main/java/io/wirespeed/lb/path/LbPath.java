@@ -411,6 +411,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
     /** Session sync: from now on this worker appends its connections to {@code log} (its only producer). */
     public void sessionSync(io.wirespeed.lb.sync.SyncLog log) {
         this.syncLog = log;
+        services.placeFullNatByClient();
     }
 
     /**

@@ -35,11 +35,17 @@ final class ServiceRuntime {
     final boolean synproxy;
     /** Full NAT: indices into the worker's local port pools, one per local address of the service. */
     final int[] localPools;
+    /** Full NAT: pools of the service's standby local addresses (other nodes'), used only for synced connections. */
+    final int[] standbyPools;
     /** SNAT: destination i's address as an index into the worker's local port pools; -1 for other modes. */
     final int[] snatPools;
     private int nextLocal;
 
     ServiceRuntime(ServiceEntry entry, Destinations destinations, int[] localPools, int[] snatPools) {
+        this(entry, destinations, localPools, new int[0], snatPools);
+    }
+
+    ServiceRuntime(ServiceEntry entry, Destinations destinations, int[] localPools, int[] standbyPools, int[] snatPools) {
         this.entry = entry;
         this.v6 = entry.key().vip().v6();
         List<RealServer> servers = entry.servers();
@@ -72,6 +78,7 @@ final class ServiceRuntime {
         this.servicePort = entry.key().port();
         this.synproxy = service.synproxy();
         this.localPools = localPools;
+        this.standbyPools = standbyPools;
         this.snatPools = snatPools;
         this.scheduler = entry.plan().forWorker(destinations.loadOf(slot));
     }

@@ -18,9 +18,16 @@ import java.lang.foreign.MemorySegment;
  * points at this node's destination slot for that server. Anything else is skipped and counted:
  * a flow without an entry is re-scheduled or dropped, never sent somewhere the configuration does
  * not name.
+ *
+ * <p>A full-NAT connection also keeps its local address and port: the address must be one of the
+ * service's here (a standby one, normally: the peer's, which BGP moves here when the peer dies) and
+ * the port is claimed in this worker's share of it, so no new connection takes it while the synced
+ * one lives. Its sequence deltas and inserted bytes come along, so the renumbering continues.
  */
 final class SyncedConnections {
     private static final long MS = 1_000_000L;
+    /** What a full-NAT connection has done that must not be done twice: chosen its ISN, sent the client address. */
+    private static final int FULL_NAT_FACTS = ConnFlags.ISN_CHOSEN | ConnFlags.TOA_SENT | ConnFlags.PROXY_PROTOCOL_SENT;
 
     private final LbPath lb;
     private final ConnKey original = new ConnKey();
@@ -38,7 +45,8 @@ final class SyncedConnections {
             return SyncOutcome.BAD_RECORD;
         }
         int mode = SyncRecord.u8(m, r + SyncRecord.MODE);
-        if (mode != ConnFlags.MODE_NAT && mode != ConnFlags.MODE_DR && mode != ConnFlags.MODE_TUN) {
+        if (mode != ConnFlags.MODE_NAT && mode != ConnFlags.MODE_DR && mode != ConnFlags.MODE_TUN
+                && mode != ConnFlags.MODE_FNAT) {
             return SyncOutcome.UNSUPPORTED;
         }
         boolean v6 = family == 6;
@@ -47,7 +55,8 @@ final class SyncedConnections {
         }
         long clientHi = SyncRecord.hi(m, r + SyncRecord.CLIENT), clientLo = SyncRecord.lo(m, r + SyncRecord.CLIENT);
         int clientPort = SyncRecord.u16(m, r + SyncRecord.CLIENT_PORT);
-        if (lb.ownerByClient(clientHi, clientLo, clientPort) != lb.worker) {
+        // the data path hashes an IPv4 client as (0, address), not in the ::ffff: form records carry
+        if (lb.ownerByClient(v6 ? clientHi : 0, v6 ? clientLo : clientLo & 0xFFFF_FFFFL, clientPort) != lb.worker) {
             return SyncOutcome.NOT_MINE;
         }
         long vipHi = SyncRecord.hi(m, r + SyncRecord.VIRTUAL), vipLo = SyncRecord.lo(m, r + SyncRecord.VIRTUAL);
@@ -64,12 +73,27 @@ final class SyncedConnections {
         if (d < 0) {
             return SyncOutcome.UNKNOWN_SERVER;
         }
+        long backHi = clientHi, backLo = clientLo; // where the server's replies go: the client, or our local address
+        int backPort = clientPort;
+        int localPool = -1;
+        if (mode == ConnFlags.MODE_FNAT) {
+            backHi = SyncRecord.hi(m, r + SyncRecord.LOCAL);
+            backLo = SyncRecord.lo(m, r + SyncRecord.LOCAL);
+            backPort = SyncRecord.u16(m, r + SyncRecord.LOCAL_PORT);
+            localPool = services.localPoolOf(svc, v6, backHi, backLo);
+            if (localPool < 0) {
+                return SyncOutcome.UNKNOWN_LOCAL_ADDRESS;
+            }
+            if (lb.ownerByLocalPort(backPort) != lb.worker) {
+                return SyncOutcome.LOCAL_PORT_ELSEWHERE;
+            }
+        }
         if (v6) {
             original.setV6(proto, clientHi, clientLo, clientPort, vipHi, vipLo, vipPort);
-            reply.setV6(proto, serverHi, serverLo, serverPort, clientHi, clientLo, clientPort);
+            reply.setV6(proto, serverHi, serverLo, serverPort, backHi, backLo, backPort);
         } else {
             original.setV4(proto, (int) clientLo, clientPort, (int) vipLo, vipPort);
-            reply.setV4(proto, (int) serverLo, serverPort, (int) clientLo, clientPort);
+            reply.setV4(proto, (int) serverLo, serverPort, (int) backLo, backPort);
         }
         long remaining = Math.max(1, SyncRecord.u32(m, r + SyncRecord.TIMEOUT_MS)) * MS;
         ConnTable conns = lb.conns;
@@ -81,12 +105,24 @@ final class SyncedConnections {
         if (conns.lookup(reply) >= 0) {
             return SyncOutcome.CONFLICT;
         }
+        if (localPool >= 0 && !services.localPorts(localPool).reserve(backPort)) {
+            return SyncOutcome.LOCAL_PORT_TAKEN;
+        }
         int conn = conns.insert(original, reply, state, mode, nowNanos);
         if (conn < 0) {
+            if (localPool >= 0) {
+                services.localPorts(localPool).release(backPort);
+            }
             return SyncOutcome.TABLE_REFUSED;
         }
         conns.destination(conn, slot);
-        conns.service(conn, -1); // no local port is held: full NAT is not taken over
+        conns.service(conn, localPool); // full NAT: the pool the port goes back to when the connection ends; -1 otherwise
+        if (mode == ConnFlags.MODE_FNAT) {
+            conns.addFlags(conn, SyncRecord.u16(m, r + SyncRecord.FLAGS) & FULL_NAT_FACTS);
+            conns.seqDelta(conn, ConnTable.ORIGINAL, (int) SyncRecord.u32(m, r + SyncRecord.SEQ_DELTA_ORIGINAL));
+            conns.seqDelta(conn, ConnTable.REPLY, (int) SyncRecord.u32(m, r + SyncRecord.SEQ_DELTA_REPLY));
+            conns.inserted(conn, SyncRecord.u8(m, r + SyncRecord.INSERTED));
+        }
         services.destinations.adopted(slot);
         services.destinations.activeChanged(slot, StateChange.activeDelta(StateChange.of(ConnState.NONE, state)));
         conns.expireIn(conn, remaining, nowNanos);

@@ -34,6 +34,11 @@ final class WorkerServices {
     AddressSet natServers = new AddressSet(List.of());
     /** Services with a NAT real server, by position: their connections are placed by client address. */
     boolean[] placedByClient = new boolean[0];
+    /**
+     * Session sync: full-NAT connections are placed by client address too, so a node with as many
+     * workers puts a synced flow, and the local port its peer chose, on the same worker.
+     */
+    private boolean fullNatByClient;
     /** The IPv4 SNAT match services, tried for packets that are no VIP's and no connection's. */
     SnatMatches snatMatches = new SnatMatches(List.of());
 
@@ -60,11 +65,9 @@ final class WorkerServices {
         ServiceRuntime[] runtimes = new ServiceRuntime[entries.size()];
         for (int s = 0; s < runtimes.length; s++) {
             ServiceEntry e = entries.get(s);
-            int[] local = new int[e.localAddresses().size()];
-            for (int i = 0; i < local.length; i++) {
-                local[i] = pool(e.localAddresses().get(i));
-            }
-            runtimes[s] = new ServiceRuntime(e, destinations, local, snatPools(e));
+            int[] local = e.localAddresses().stream().filter(l -> !l.standby()).mapToInt(this::pool).toArray();
+            int[] standby = e.localAddresses().stream().filter(LocalAddress::standby).mapToInt(this::pool).toArray();
+            runtimes[s] = new ServiceRuntime(e, destinations, local, standby, snatPools(e));
         }
         destinations.endSnapshot();
         java.util.Set<IpAddress> laddrs = new java.util.HashSet<>();
@@ -81,6 +84,9 @@ final class WorkerServices {
                     nat.add(server.addr());
                     byClient[s] = true;
                 }
+                if (fullNatByClient && server.method() == io.wirespeed.lb.service.ForwardMethod.FULLNAT) {
+                    byClient[s] = true; // its replies still go by local port, which the client's worker takes from its share
+                }
             }
         }
         localAddresses = new AddressSet(laddrs);
@@ -95,6 +101,31 @@ final class WorkerServices {
     }
 
     LocalPorts localPorts(int pool) { return poolArray[pool]; }
+
+    /** Places full-NAT connections by client address from the next snapshot on (session sync). */
+    void placeFullNatByClient() {
+        fullNatByClient = true;
+        version = -1; // the placement is part of the snapshot's runtime view: rebuild it
+    }
+
+    /**
+     * The pool of {@code svc}'s local address (its own or a standby one) with these bits, IPv4 in the
+     * low 32 of {@code lo}; -1 when the service has no such address.
+     */
+    int localPoolOf(ServiceRuntime svc, boolean v6, long hi, long lo) {
+        int p = find(svc.localPools, v6, hi, lo);
+        return p >= 0 ? p : find(svc.standbyPools, v6, hi, lo);
+    }
+
+    private int find(int[] candidates, boolean v6, long hi, long lo) {
+        for (int p : candidates) {
+            IpAddress a = poolArray[p].address;
+            if (a.v6() == v6 && (v6 ? a.hi() == hi && a.lo() == lo : a.lo() == (lo & 0xFFFF_FFFFL))) {
+                return p;
+            }
+        }
+        return -1;
+    }
 
     /** Local port pools so far (indices 0..n-1); they are never removed. */
     int poolCount() { return poolArray.length; }

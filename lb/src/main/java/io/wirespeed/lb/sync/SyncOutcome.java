@@ -12,8 +12,14 @@ public enum SyncOutcome {
     UNKNOWN_SERVICE,
     /** The service has no real server with the record's address, port and forwarding mode. */
     UNKNOWN_SERVER,
-    /** A mode this node does not take over (full NAT, SNAT, NAT64: their ports and sequence deltas are the sender's). */
+    /** A mode this node does not take over (SNAT, NAT64). */
     UNSUPPORTED,
+    /** Full NAT: the service here has no local address (own or standby) that is the record's. */
+    UNKNOWN_LOCAL_ADDRESS,
+    /** Full NAT: the record's local port belongs to another worker's share here (the nodes run different worker counts). */
+    LOCAL_PORT_ELSEWHERE,
+    /** Full NAT: the record's local port is outside this node's range or held by another connection here. */
+    LOCAL_PORT_TAKEN,
     /** One of the tuples belongs to a different connection here: left alone rather than forwarded wrongly. */
     CONFLICT,
     /** The connection table was full or refused the tuples. */

@@ -23,14 +23,19 @@ import java.nio.ByteOrder;
  *  4 flags (ConnFlags bits, u16)   6 reserved (0, u16)   8 remaining timeout in ms (u32)
  * 12 client port  14 virtual port  16 server port  18 local port (u16 each)
  * 20 client address  36 virtual address  52 server address  68 local address (16 bytes each)
+ * 84 sequence delta, client to server (u32)  88 sequence delta, server to client (u32)
+ * 92 bytes inserted into the client's stream (u8)  93 reserved (0, 3 bytes)
  * </pre>
+ * The last three are full NAT's (its server-side initial sequence number, the proxy-protocol
+ * header); other modes send zeros.
  */
 public final class SyncRecord {
-    public static final int BYTES = 84;
+    public static final int BYTES = 96;
 
     public static final int PROTOCOL = 0, FAMILY = 1, MODE = 2, STATE = 3, FLAGS = 4, RESERVED = 6, TIMEOUT_MS = 8;
     public static final int CLIENT_PORT = 12, VIRTUAL_PORT = 14, SERVER_PORT = 16, LOCAL_PORT = 18;
     public static final int CLIENT = 20, VIRTUAL = 36, SERVER = 52, LOCAL = 68;
+    public static final int SEQ_DELTA_ORIGINAL = 84, SEQ_DELTA_REPLY = 88, INSERTED = 92, RESERVED_TAIL = 93;
 
     private static final ValueLayout.OfShort U16 = JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
     private static final ValueLayout.OfInt U32 = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -61,6 +66,12 @@ public final class SyncRecord {
         address(m, off + VIRTUAL, conns.dstHi(conn, o), conns.dstLo(conn, o));
         address(m, off + SERVER, conns.srcHi(conn, r), conns.srcLo(conn, r));
         address(m, off + LOCAL, conns.dstHi(conn, r), conns.dstLo(conn, r));
+        boolean plain = (conns.flags(conn) & ConnFlags.TEMPLATE) != 0; // a template keeps other counts in those words
+        u32(m, off + SEQ_DELTA_ORIGINAL, plain ? 0 : conns.seqDelta(conn, o));
+        u32(m, off + SEQ_DELTA_REPLY, plain ? 0 : conns.seqDelta(conn, r));
+        u8(m, off + INSERTED, plain ? 0 : conns.inserted(conn));
+        u8(m, off + RESERVED_TAIL, 0);
+        u16(m, off + RESERVED_TAIL + 1, 0);
     }
 
     public static int u8(MemorySegment m, long at) { return m.get(JAVA_BYTE, at) & 0xFF; }

@@ -176,8 +176,8 @@ class SessionSyncPathTest {
         SyncRecord.u8(records, SyncRecord.FAMILY, 6);
         assertEquals(SyncOutcome.BAD_RECORD, b.lb.installSynced(records, 0), "family 6 with IPv4-mapped addresses");
         SyncRecord.u8(records, SyncRecord.FAMILY, 4);
-        SyncRecord.u8(records, SyncRecord.MODE, ConnFlags.MODE_FNAT);
-        assertEquals(SyncOutcome.UNSUPPORTED, b.lb.installSynced(records, 0), "full NAT is not taken over");
+        SyncRecord.u8(records, SyncRecord.MODE, ConnFlags.MODE_SNAT);
+        assertEquals(SyncOutcome.UNSUPPORTED, b.lb.installSynced(records, 0), "SNAT is not taken over");
         assertEquals(0, b.lb.connectionCount(), "nothing installed");
     }
 
@@ -193,6 +193,99 @@ class SessionSyncPathTest {
         assertEquals(List.of(SyncOutcome.CONFLICT), syncToB(), "B's own connection of that flow goes to RS2: kept");
         b.forward(0, data(CLIENT_PORT), 1);
         assertEquals(1, b.lb.connectionCount());
+    }
+
+    /** Another node's local address: B's standby one. */
+    private static final int LIP_A = io.wirespeed.net.addr.Ip4.parse("198.19.0.51");
+
+    /** A full-NAT service to RS1:8080; on A from LIP_A, on B from LIP with LIP_A as standby. */
+    private static ServiceKey fullNat(LbFixture fx, boolean standbyOfA) throws Exception {
+        ServiceKey key = fx.plainService(Protocol.TCP, v4(VIP), 80, "rr");
+        fx.server(key, v4(RS1), 8080, ForwardMethod.FULLNAT, 1);
+        if (standbyOfA) {
+            fx.localAddress(key, v4(LIP));
+            fx.table.addLocalAddress(key, new io.wirespeed.lb.service.LocalAddress(v4(LIP_A), "port1", true));
+        } else {
+            fx.localAddress(key, v4(LIP_A));
+        }
+        return key;
+    }
+
+    @Test
+    void fullNatFlowContinuesOnThePeerFromTheSameLocalPortWithItsSequenceNumbers() throws Exception {
+        fullNat(a, false);
+        fullNat(b, true);
+        byte[] out = a.forward(0, fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.SYN, 1000, 0).build(), 1);
+        int lport = srcPort(out);
+        int isn = seq(out); // A's own ISN towards the server: B must keep renumbering by the same delta
+        a.forward(1, fromServer(RS1_MAC).ipv4(RS1, LIP_A).tcp(8080, lport, Tcp.SYN | Tcp.ACK, 5000, isn + 1).build(), 0);
+        a.forward(0, fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.ACK, 1001, 5001).build(), 1);
+        assertEquals(List.of(SyncOutcome.INSTALLED), syncToB());
+
+        LocalPorts standby = b.lb.services.localPorts(b.lb.services.services[0].standbyPools[0]);
+        assertEquals(standby.size() - 1, standby.free(), "B holds the port A chose");
+        byte[] body = "after the failover".getBytes();
+        assertFrame(toServer(RS1_MAC).ipv4(LIP_A, RS1).ttl(63).tcp(lport, 8080, Tcp.PSH | Tcp.ACK, isn + 1, 5001).payload(body).build(),
+                b.forward(0, fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.PSH | Tcp.ACK, 1001, 5001).payload(body).build(), 1),
+                "B sends the client's data from A's local address and port, renumbered as A did");
+        assertFrame(toClient().ipv4(VIP, C1).ttl(63).tcp(80, CLIENT_PORT, Tcp.ACK, 5001, 1001 + body.length).build(),
+                b.forward(1, fromServer(RS1_MAC).ipv4(RS1, LIP_A).tcp(8080, lport, Tcp.ACK, 5001, isn + 1 + body.length).build(), 0),
+                "and the server's ACK back to the client, its acknowledgement mapped back");
+        assertEquals(0, b.drops(LbDrops.NOT_SYN));
+
+        for (byte[] syn : syns(VIP, 80, 50000, 20)) {
+            assertEquals(LIP, io.wirespeed.net.proto.Ipv4.src(MemorySegment.ofArray(b.forward(0, syn, 1)), 14),
+                    "B opens its own connections from its own address, never the standby one");
+        }
+        b.expireAll();
+        assertEquals(standby.size(), standby.free(), "the port comes back when the synced connection ends");
+    }
+
+    @Test
+    void fullNatRecordsWithoutALocalAddressOrPortHereAreSkipped() throws Exception {
+        fullNat(a, false);
+        ServiceKey keyB = b.plainService(Protocol.TCP, v4(VIP), 80, "rr");
+        b.server(keyB, v4(RS1), 8080, ForwardMethod.FULLNAT, 1);
+        b.localAddress(keyB, v4(LIP));
+        byte[] out = a.forward(0, fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.SYN, 1000, 0).build(), 1);
+        int lport = srcPort(out);
+        a.forward(1, fromServer(RS1_MAC).ipv4(RS1, LIP_A).tcp(8080, lport, Tcp.SYN | Tcp.ACK, 5000, seq(out) + 1).build(), 0);
+        a.forward(0, fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.ACK, 1001, 5001).build(), 1);
+        log.drain(records, 0, 1);
+        assertEquals(SyncOutcome.UNKNOWN_LOCAL_ADDRESS, b.lb.installSynced(records, 0), "B does not have A's local address");
+        b.table.addLocalAddress(keyB, new io.wirespeed.lb.service.LocalAddress(v4(LIP_A), "port1", true));
+        SyncRecord.u16(records, SyncRecord.LOCAL_PORT, 80);
+        assertEquals(SyncOutcome.LOCAL_PORT_TAKEN, b.lb.installSynced(records, 0), "port 80 is outside B's local port range");
+        SyncRecord.u16(records, SyncRecord.LOCAL_PORT, lport);
+        assertEquals(SyncOutcome.INSTALLED, b.lb.installSynced(records, 0));
+        SyncRecord.u16(records, SyncRecord.CLIENT_PORT, CLIENT_PORT + 1); // another flow claiming the same local port
+        assertEquals(SyncOutcome.CONFLICT, b.lb.installSynced(records, 0), "its reply tuple is the first connection's");
+        assertEquals(1, b.lb.connectionCount());
+    }
+
+    @Test
+    void aPeerWithMoreWorkersSendsLocalPortsThisWorkerDoesNotOwn() throws Exception {
+        LbFixture worker1of2 = new LbFixture(1024, true, 1, 2);
+        try {
+            fullNat(a, false);
+            fullNat(worker1of2, true);
+            byte[] out = a.forward(0, fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.SYN, 1000, 0).build(), 1);
+            int lport = srcPort(out);
+            a.forward(1, fromServer(RS1_MAC).ipv4(RS1, LIP_A).tcp(8080, lport, Tcp.SYN | Tcp.ACK, 5000, seq(out) + 1).build(), 0);
+            a.forward(0, fromClient().ipv4(C1, VIP).tcp(CLIENT_PORT, 80, Tcp.ACK, 1001, 5001).build(), 1);
+            log.drain(records, 0, 1);
+            int clientPort = CLIENT_PORT;
+            while (worker1of2.lb.ownerByClient(0, C1 & 0xFFFF_FFFFL, clientPort) != 1) {
+                clientPort++; // a flow this worker owns by its client side
+            }
+            SyncRecord.u16(records, SyncRecord.CLIENT_PORT, clientPort);
+            SyncRecord.u16(records, SyncRecord.LOCAL_PORT, lport % 2 == 1 ? lport + 1 : lport); // worker 0's share here
+            assertEquals(SyncOutcome.LOCAL_PORT_ELSEWHERE, worker1of2.lb.installSynced(records, 0));
+            SyncRecord.u16(records, SyncRecord.LOCAL_PORT, lport % 2 == 1 ? lport : lport + 1);
+            assertEquals(SyncOutcome.INSTALLED, worker1of2.lb.installSynced(records, 0), "a port of its own share is taken over");
+        } finally {
+            worker1of2.close();
+        }
     }
 
     @Test
