@@ -282,12 +282,18 @@ class LbWsctlTest {
         assertEquals("IPVS connection entries\npro expire state       source             virtual            destination\n", out);
         ok("--add-laddr -z 198.19.0.1 -t 198.18.0.100:80");
         ok("--add-laddr -z 198.19.0.2 -t 198.18.0.100:80 -F port1");
+        ok("--add-laddr -z 198.19.0.3 -t 198.18.0.100:80 -F port1 --standby");
         assertEquals(0, lb("--get-laddr", "-t", "198.18.0.100:80"));
         assertEquals("""
                 VIP:VPORT            TOTAL    SNAT_IP            \s
-                198.18.0.100:80      2        198.19.0.1         \s
+                198.18.0.100:80      3        198.19.0.1         \s
                                               198.19.0.2         \s
+                                              198.19.0.3 (standby)
                 """, out);
+        assertTrue(table.current().services().getFirst().localAddresses().get(2).standby(), "--standby reaches the table");
+        assertEquals(0, lb("-S", "-n"));
+        assertTrue(out.contains("--add-laddr -z 198.19.0.3 -t 198.18.0.100:80 -F port1 --standby\n"), out);
+        ok("--del-laddr -z 198.19.0.3 -t 198.18.0.100:80");
         ok("--del-laddr -z 198.19.0.1 -t 198.18.0.100:80");
         assertEquals(1, table.current().services().getFirst().localAddresses().size());
     }

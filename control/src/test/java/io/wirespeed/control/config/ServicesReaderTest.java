@@ -63,7 +63,7 @@ class ServicesReaderTest {
                 persistent: 600
                 netmask: 64
                 client_address: v2
-                laddrs: [{addr: "2001:db8:1::1", dev: port1}, 198.19.0.250]
+                laddrs: [{addr: "2001:db8:1::1", dev: port1}, 198.19.0.250, {addr: 198.19.0.251, standby: true}]
                 real_servers:
                   - {addr: "2001:db8:1::11", port: 8443, method: fnat, weight: 0}
             """;
@@ -97,7 +97,8 @@ class ServicesReaderTest {
                         ClientAddressMode.PROXY_V2),
                 List.of(server("2001:db8:1::11", 8443, ForwardMethod.FULLNAT, 0, 0, 0)),
                 List.of(new LocalAddress(IpAddress.parse("2001:db8:1::1"), "port1"),
-                        new LocalAddress(IpAddress.parse("198.19.0.250"), null))), s.get(2));
+                        new LocalAddress(IpAddress.parse("198.19.0.250"), null),
+                        new LocalAddress(IpAddress.parse("198.19.0.251"), null, true))), s.get(2));
     }
 
     @Test
@@ -236,6 +237,7 @@ class ServicesReaderTest {
                 "unknown port 'port9' (expected one of: port0, port1)");
         assertError(svc("laddrs: [{addr: 198.19.0.250, device: port0}]\n"), 8, "services[0].laddrs[0].device", "unknown field");
         assertError(svc("laddrs: [255.255.255.255]\n"), 8, "services[0].laddrs[0]", "not unicast");
+        assertError(svc("laddrs: [{addr: 198.19.0.250, standby: maybe}]\n"), 8, "services[0].laddrs[0].standby", "");
         assertError(svc("laddrs: [[198.19.0.250]]\n"), 8, "services[0].laddrs[0]", "expected a local address");
         assertError(svc("laddrs: 198.19.0.250\n"), 8, "services[0].laddrs", "expected a list of full-NAT local addresses");
     }
@@ -265,6 +267,7 @@ class ServicesReaderTest {
                 -a -t [2001:db8::100]:443 -r [2001:db8:1::11]:8443 -b -w 0
                 --add-laddr -z 2001:db8:1::1 -t [2001:db8::100]:443 -F port1
                 --add-laddr -z 198.19.0.250 -t [2001:db8::100]:443
+                --add-laddr -z 198.19.0.251 -t [2001:db8::100]:443 --standby
                 """;
         assertEquals(0, wsctl(fromCommands, commands, "-R"), () -> wsctlOut);
         assertEquals(0, wsctl(fromCommands, "", "-S", "-n"));
