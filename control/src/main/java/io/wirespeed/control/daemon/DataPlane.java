@@ -98,14 +98,6 @@ public final class DataPlane implements AutoCloseable {
      * or BGP. {@link #takeOver} completes it once the old process has handed over.
      */
     public static DataPlane prepare(WirespeedConfig config) {
-        for (PortConfig pc : config.ports()) {
-            if (pc.exceptionPath() && pc.driver().usesKernelDevice()) {
-                // its TAP device belongs to the running daemon until it exits, and a second one cannot take the name
-                throw new IllegalStateException("hot restart: port " + pc.name() + " has the exception path (TAP "
-                        + tapName(pc.name()) + "), which cannot be taken over yet; set exception_path: false on it"
-                        + " or restart without --takeover (docs/hot-restart.md)");
-            }
-        }
         DataPlane dp = new DataPlane(config);
         dp.takeover = true;
         try {
@@ -233,7 +225,10 @@ public final class DataPlane implements AutoCloseable {
             PortConfig c = pcs.get(i);
             if (c.exceptionPath() && c.driver().usesKernelDevice() && !(ports[i] instanceof TapPort)) {
                 String name = tapName(c.name());
-                taps[i] = new TapPort(c.name() + "-kernel", name, portMac(i), ports[i].mtu());
+                // hot restart: the predecessor's TAP, with its addresses and the kernel's sockets on it (BIRD's BGP
+                // session, health checks), stays; this process attaches a queue of its own to it
+                taps[i] = takeover ? TapPort.attachExisting(c.name() + "-kernel", name, portMac(i), ports[i].mtu())
+                        : new TapPort(c.name() + "-kernel", name, portMac(i), ports[i].mtu());
                 opened.add(taps[i]);
                 exception[i] = true;
                 LOG.info("event=exception_path port=" + c.name() + " tap=" + name);

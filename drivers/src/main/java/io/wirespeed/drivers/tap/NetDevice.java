@@ -96,6 +96,11 @@ public final class NetDevice {
         }
     }
 
+    /** Whether an interface of this name exists in this network namespace. */
+    public static boolean exists(String ifname) {
+        return java.nio.file.Files.exists(java.nio.file.Path.of("/sys/class/net", ifname));
+    }
+
     /** Administratively up and with carrier: frames can flow. */
     public static boolean running(String ifname) {
         return (flags(ifname) & (IFF_UP | IFF_RUNNING)) == (IFF_UP | IFF_RUNNING);

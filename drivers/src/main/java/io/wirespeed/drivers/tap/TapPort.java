@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TapPort implements Port {
     private static final long TUNSETIFF = 0x400454caL; // _IOW('T', 202, int)
-    private static final short IFF_TAP = 0x0002, IFF_NO_PI = 0x1000, IFF_TUN_EXCL = (short) 0x8000;
+    private static final short IFF_TAP = 0x0002, IFF_NO_PI = 0x1000, IFF_MULTI_QUEUE = 0x0100, IFF_TUN_EXCL = (short) 0x8000;
     private static final long IP_COMMAND_TIMEOUT_SECONDS = 10;
 
     private final String name;
@@ -47,6 +47,24 @@ public final class TapPort implements Port {
      *     kernel refuses the MAC or MTU; the message names the interface and errno
      */
     public TapPort(String name, String ifname, long mac, int mtu) {
+        this(name, ifname, mac, mtu, false);
+    }
+
+    /**
+     * Hot restart: attaches a second queue to interface {@code ifname}, which the running daemon
+     * created (multi-queue, so a second fd may attach) and still holds. The kernel side keeps its
+     * MAC, MTU, state and addresses; the interface lives on when the old process's queue closes.
+     *
+     * @throws OsException when there is no such interface, or it is not a multi-queue TAP (made
+     *     by someone else, or by a daemon from before multi-queue TAPs)
+     */
+    public static TapPort attachExisting(String name, String ifname, long mac, int mtu) {
+        return new TapPort(name, ifname, mac, mtu, true);
+    }
+
+    private final boolean attached;
+
+    private TapPort(String name, String ifname, long mac, int mtu, boolean existing) {
         NetDevice.checkName(ifname);
         if (mtu < 68 || mtu > 65521) {
             throw new IllegalArgumentException("tap " + ifname + ": MTU must be in 68..65521, got " + mtu);
@@ -55,12 +73,21 @@ public final class TapPort implements Port {
         this.ifname = ifname;
         this.mac = mac;
         this.mtu = mtu;
+        this.attached = existing;
+        if (existing && !NetDevice.exists(ifname)) {
+            throw new OsException("ioctl", Errno.ENODEV, "TUNSETIFF IFF_TAP interface=" + ifname
+                    + ": no such interface to take over (is the old daemon running with its exception path?)");
+        }
         this.fd = Libc.open("/dev/net/tun", Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC, 0);
         try {
-            attach();
-            NetDevice.setMac(ifname, mac);
-            NetDevice.setMtu(ifname, mtu);
-            NetDevice.setUp(ifname, true);
+            if (existing) {
+                attachQueue();
+            } else {
+                attach();
+                NetDevice.setMac(ifname, mac);
+                NetDevice.setMtu(ifname, mtu);
+                NetDevice.setUp(ifname, true);
+            }
         } catch (RuntimeException e) {
             Libc.close(fd); // the interface goes with the fd
             fd = -1;
@@ -71,8 +98,9 @@ public final class TapPort implements Port {
     private void attach() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ifr = NetDevice.ifreq(a, ifname);
-            // Exclusive: fail instead of attaching to an existing (possibly someone else's) tap.
-            ifr.set(ValueLayout.JAVA_SHORT, NetDevice.IFR_DATA, (short) (IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL));
+            // Exclusive: fail instead of attaching to an existing (possibly someone else's) tap. Multi-queue
+            // (one queue used) so that a successor can attach a queue of its own during a hot restart.
+            ifr.set(ValueLayout.JAVA_SHORT, NetDevice.IFR_DATA, (short) (IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE | IFF_TUN_EXCL));
             try {
                 Libc.ioctl(fd, TUNSETIFF, ifr, "TUNSETIFF IFF_TAP interface=" + ifname);
             } catch (OsException e) {
@@ -83,6 +111,29 @@ public final class TapPort implements Port {
                 throw e;
             }
         }
+    }
+
+    /** A second queue on the running daemon's interface: the kernel refuses it unless the flags match. */
+    private void attachQueue() {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment ifr = NetDevice.ifreq(a, ifname);
+            ifr.set(ValueLayout.JAVA_SHORT, NetDevice.IFR_DATA, (short) (IFF_TAP | IFF_NO_PI | IFF_MULTI_QUEUE));
+            try {
+                Libc.ioctl(fd, TUNSETIFF, ifr, "TUNSETIFF IFF_TAP|IFF_MULTI_QUEUE interface=" + ifname);
+            } catch (OsException e) {
+                if (e.errno() == Errno.EINVAL || e.errno() == Errno.EBUSY) {
+                    throw new OsException("ioctl", e.errno(), "TUNSETIFF IFF_TAP|IFF_MULTI_QUEUE interface=" + ifname
+                            + ": it is not a multi-queue TAP (not ours, or made by a daemon from before hot restart"
+                            + " could take TAPs over): restart without --takeover");
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** True when this port attached to an interface another process created ({@link #attachExisting}). */
+    public boolean attachedToExisting() {
+        return attached;
     }
 
     @Override public String name() { return name; }
@@ -169,7 +220,7 @@ public final class TapPort implements Port {
      * Control path: runs {@code ip addr add CIDR dev IF}.
      */
     public void addAddress(String cidr) {
-        ip("add", cidr);
+        ip(attached ? "replace" : "add", cidr); // a taken-over interface has its predecessor's addresses already
     }
 
     /** Removes an address given with {@link #addAddress}. */

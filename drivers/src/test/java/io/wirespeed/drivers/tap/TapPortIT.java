@@ -176,6 +176,65 @@ class TapPortIT {
         assertTrue(lo.getMessage().contains("interface=lo"), lo.getMessage());
     }
 
+    /**
+     * Hot restart: a successor attaches a second queue to the running daemon's TAP; the interface keeps
+     * its MAC, MTU and addresses, lives on when the first queue closes, and the successor's queue
+     * carries the kernel's traffic from then on.
+     */
+    @Test
+    void aSuccessorAttachesToTheInterfaceAndKeepsItWhenThePredecessorCloses() throws Exception {
+        TapPort old = new TapPort("tap0", ifname, PORT_MAC, 1400);
+        TapPort successor;
+        try {
+            old.addAddress(dotted(kernelIp) + "/30");
+            successor = TapPort.attachExisting("tap0", ifname, PORT_MAC, 1400);
+        } catch (RuntimeException e) {
+            old.close();
+            throw e;
+        }
+        try (successor) {
+            assertTrue(successor.attachedToExisting());
+            successor.addAddress(dotted(kernelIp) + "/30"); // the new config's addresses: already there, not an error
+            old.close();
+            assertTrue(successor.linkUp(), "the interface outlived the predecessor's queue");
+            assertEquals(PORT_MAC, NetDevice.mac(ifname));
+            assertEquals(1400, NetDevice.mtu(ifname));
+            assertTrue(RootLab.sh("ip", "-o", "addr", "show", "dev", ifname).contains(dotted(kernelIp) + "/30"));
+
+            send(successor, echoRequest(7));
+            byte[] arp = null;
+            Burst b = new Burst();
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            while (arp == null && System.nanoTime() < deadline) {
+                if (successor.rxBurst(0, b, cache) == 0) {
+                    Thread.sleep(1);
+                    continue;
+                }
+                for (int i = 0; i < b.count; i++) {
+                    byte[] f = take(b.bufs[i]);
+                    if (isArp(f, 1) && arpTargetIp(f) == peerIp) arp = f;
+                }
+                b.clear();
+            }
+            assertNotNull(arp, "the kernel's answer (its ARP for our fake peer) comes out of the successor's queue");
+        }
+        assertInterfaceGone(ifname);
+    }
+
+    @Test
+    void onlyAnExistingMultiQueueTapCanBeTakenOver() {
+        OsException none = assertThrows(OsException.class, () -> TapPort.attachExisting("tap0", ifname, PORT_MAC, 1500));
+        assertTrue(none.getMessage().contains("no such interface to take over"), none.getMessage());
+        assertThrows(OsException.class, () -> TapPort.attachExisting("tap0", "lo", PORT_MAC, 1500), "lo is no TAP");
+        RootLab.sh("ip", "tuntap", "add", "dev", ifname, "mode", "tap"); // single-queue, someone else's
+        try {
+            OsException single = assertThrows(OsException.class, () -> TapPort.attachExisting("tap0", ifname, PORT_MAC, 1500));
+            assertTrue(single.getMessage().contains("not a multi-queue TAP"), single.getMessage());
+        } finally {
+            RootLab.sh("ip", "tuntap", "del", "dev", ifname, "mode", "tap");
+        }
+    }
+
     @Test
     void badSettingsFailWithoutLeavingAnInterface() {
         assertThrows(IllegalArgumentException.class, () -> new TapPort("t", "this-name-is-too-long", PORT_MAC, 1500));
