@@ -100,13 +100,13 @@ public final class SyncDatagram {
             return false;
         }
         boolean v4 = family == 4;
-        for (int at : ADDRESSES) {
-            if (ConnKey.isV4(SyncRecord.hi(m, r + at), SyncRecord.lo(m, r + at)) != v4) {
-                return false;
-            }
-        }
-        return true;
+        // NAT64: an IPv6 client and VIP, an IPv4 server and local address
+        boolean serverSideV4 = v4 || SyncRecord.u8(m, r + SyncRecord.MODE) == io.wirespeed.lb.conn.ConnFlags.MODE_NAT64;
+        return isV4(m, r + SyncRecord.CLIENT) == v4 && isV4(m, r + SyncRecord.VIRTUAL) == v4
+                && isV4(m, r + SyncRecord.SERVER) == serverSideV4 && isV4(m, r + SyncRecord.LOCAL) == serverSideV4;
     }
 
-    private static final int[] ADDRESSES = {SyncRecord.CLIENT, SyncRecord.VIRTUAL, SyncRecord.SERVER, SyncRecord.LOCAL};
+    private static boolean isV4(MemorySegment m, long at) {
+        return ConnKey.isV4(SyncRecord.hi(m, at), SyncRecord.lo(m, at));
+    }
 }

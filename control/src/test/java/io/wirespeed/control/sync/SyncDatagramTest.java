@@ -76,6 +76,22 @@ class SyncDatagramTest {
         expect(SyncReject.BAD_RECORD, r + SyncRecord.SERVER + 11, 0); // breaks the ::ffff: prefix
     }
 
+    @Test
+    void aNat64RecordHasAnIpv4ServerSideUnderAnIpv6Client() {
+        MemorySegment m = datagram(1, 1, 0, 1);
+        long r = SyncDatagram.record(0);
+        SyncRecord.u8(m, r + SyncRecord.FAMILY, 6);
+        SyncRecord.u8(m, r + SyncRecord.MODE, ConnFlags.MODE_NAT64);
+        SyncRecord.address(m, r + SyncRecord.CLIENT, 0x2001_0db8_0000_0000L, 2);
+        SyncRecord.address(m, r + SyncRecord.VIRTUAL, 0x2001_0db8_0000_0000L, 0x100);
+        assertNull(SyncDatagram.check(m, (int) m.byteSize()), "IPv6 client and VIP, IPv4 server and local address");
+        SyncRecord.u8(m, r + SyncRecord.MODE, ConnFlags.MODE_FNAT);
+        assertEquals(SyncReject.BAD_RECORD, SyncDatagram.check(m, (int) m.byteSize()), "full NAT keeps one family");
+        SyncRecord.u8(m, r + SyncRecord.MODE, ConnFlags.MODE_NAT64);
+        SyncRecord.address(m, r + SyncRecord.SERVER, 0x2001_0db8_0000_0000L, 0x11);
+        assertEquals(SyncReject.BAD_RECORD, SyncDatagram.check(m, (int) m.byteSize()), "NAT64 with an IPv6 server");
+    }
+
     private static void expect(SyncReject reason, long at, int value) {
         MemorySegment m = datagram(1, 1, 0, 2);
         SyncRecord.u8(m, at, value);

@@ -46,11 +46,13 @@ final class SyncedConnections {
         }
         int mode = SyncRecord.u8(m, r + SyncRecord.MODE);
         if (mode != ConnFlags.MODE_NAT && mode != ConnFlags.MODE_DR && mode != ConnFlags.MODE_TUN
-                && mode != ConnFlags.MODE_FNAT) {
+                && mode != ConnFlags.MODE_FNAT && mode != ConnFlags.MODE_NAT64) {
             return SyncOutcome.UNSUPPORTED;
         }
         boolean v6 = family == 6;
-        if (!familyMatches(m, r, v6)) {
+        boolean nat64 = mode == ConnFlags.MODE_NAT64;
+        boolean serverV6 = v6 && !nat64; // NAT64: the server and local address side is IPv4
+        if (nat64 && !v6 || !familyMatches(m, r, v6, serverV6)) {
             return SyncOutcome.BAD_RECORD;
         }
         long clientHi = SyncRecord.hi(m, r + SyncRecord.CLIENT), clientLo = SyncRecord.lo(m, r + SyncRecord.CLIENT);
@@ -69,18 +71,20 @@ final class SyncedConnections {
         ServiceRuntime svc = services.services[s];
         long serverHi = SyncRecord.hi(m, r + SyncRecord.SERVER), serverLo = SyncRecord.lo(m, r + SyncRecord.SERVER);
         int serverPort = SyncRecord.u16(m, r + SyncRecord.SERVER_PORT);
-        int d = destination(svc, mode, v6, serverHi, serverLo, serverPort, vipPort);
+        // a NAT64 connection is the service's full-NAT server reached over IPv4
+        int d = destination(svc, nat64 ? ConnFlags.MODE_FNAT : mode, serverV6, serverHi, serverLo, serverPort, vipPort);
         if (d < 0) {
             return SyncOutcome.UNKNOWN_SERVER;
         }
         long backHi = clientHi, backLo = clientLo; // where the server's replies go: the client, or our local address
         int backPort = clientPort;
         int localPool = -1;
-        if (mode == ConnFlags.MODE_FNAT) {
+        boolean fullNat = mode == ConnFlags.MODE_FNAT || nat64;
+        if (fullNat) {
             backHi = SyncRecord.hi(m, r + SyncRecord.LOCAL);
             backLo = SyncRecord.lo(m, r + SyncRecord.LOCAL);
             backPort = SyncRecord.u16(m, r + SyncRecord.LOCAL_PORT);
-            localPool = services.localPoolOf(svc, v6, backHi, backLo);
+            localPool = services.localPoolOf(svc, serverV6, backHi, backLo);
             if (localPool < 0) {
                 return SyncOutcome.UNKNOWN_LOCAL_ADDRESS;
             }
@@ -88,7 +92,10 @@ final class SyncedConnections {
                 return SyncOutcome.LOCAL_PORT_ELSEWHERE;
             }
         }
-        if (v6) {
+        if (nat64) {
+            original.setV6(proto, clientHi, clientLo, clientPort, vipHi, vipLo, vipPort);
+            reply.setV4(proto, (int) serverLo, serverPort, (int) backLo, backPort);
+        } else if (v6) {
             original.setV6(proto, clientHi, clientLo, clientPort, vipHi, vipLo, vipPort);
             reply.setV6(proto, serverHi, serverLo, serverPort, backHi, backLo, backPort);
         } else {
@@ -117,7 +124,7 @@ final class SyncedConnections {
         }
         conns.destination(conn, slot);
         conns.service(conn, localPool); // full NAT: the pool the port goes back to when the connection ends; -1 otherwise
-        if (mode == ConnFlags.MODE_FNAT) {
+        if (fullNat) {
             conns.addFlags(conn, SyncRecord.u16(m, r + SyncRecord.FLAGS) & FULL_NAT_FACTS);
             conns.seqDelta(conn, ConnTable.ORIGINAL, (int) SyncRecord.u32(m, r + SyncRecord.SEQ_DELTA_ORIGINAL));
             conns.seqDelta(conn, ConnTable.REPLY, (int) SyncRecord.u32(m, r + SyncRecord.SEQ_DELTA_REPLY));
@@ -156,11 +163,17 @@ final class SyncedConnections {
         return -1;
     }
 
-    /** The family byte and the address forms agree: IPv4 records carry IPv4-mapped addresses, IPv6 ones never do. */
-    private static boolean familyMatches(MemorySegment m, long r, boolean v6) {
-        return ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.CLIENT), SyncRecord.lo(m, r + SyncRecord.CLIENT)) != v6
-                && ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.VIRTUAL), SyncRecord.lo(m, r + SyncRecord.VIRTUAL)) != v6
-                && ConnKey.isV4(SyncRecord.hi(m, r + SyncRecord.SERVER), SyncRecord.lo(m, r + SyncRecord.SERVER)) != v6;
+    /**
+     * The family byte and the address forms agree: IPv4 addresses are IPv4-mapped, IPv6 ones never
+     * are; the server side (server, local address) may be IPv4 under an IPv6 client (NAT64).
+     */
+    private static boolean familyMatches(MemorySegment m, long r, boolean v6, boolean serverV6) {
+        return isV4(m, r + SyncRecord.CLIENT) != v6 && isV4(m, r + SyncRecord.VIRTUAL) != v6
+                && isV4(m, r + SyncRecord.SERVER) != serverV6 && isV4(m, r + SyncRecord.LOCAL) != serverV6;
+    }
+
+    private static boolean isV4(MemorySegment m, long at) {
+        return ConnKey.isV4(SyncRecord.hi(m, at), SyncRecord.lo(m, at));
     }
 
     private static boolean valid(int proto, int family, int state) {

@@ -12,7 +12,7 @@ public enum SyncOutcome {
     UNKNOWN_SERVICE,
     /** The service has no real server with the record's address, port and forwarding mode. */
     UNKNOWN_SERVER,
-    /** A mode this node does not take over (SNAT, NAT64). */
+    /** A mode this node does not take over (SNAT: its ports come from the SNAT address's pool of the match service). */
     UNSUPPORTED,
     /** Full NAT: the service here has no local address (own or standby) that is the record's. */
     UNKNOWN_LOCAL_ADDRESS,

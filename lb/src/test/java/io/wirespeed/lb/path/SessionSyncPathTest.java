@@ -242,6 +242,40 @@ class SessionSyncPathTest {
     }
 
     @Test
+    void nat64FlowContinuesOnThePeerFromTheSameIpv4LocalPort() throws Exception {
+        for (LbFixture fx : List.of(a, b)) {
+            ServiceKey key = fx.plainService(Protocol.TCP, v6(VIP6), 80, "rr");
+            fx.server(key, v4(RS1), 8080, ForwardMethod.FULLNAT, 1);
+            if (fx == a) {
+                fx.localAddress(key, v4(LIP_A));
+            } else {
+                fx.localAddress(key, v4(LIP));
+                fx.table.addLocalAddress(key, new io.wirespeed.lb.service.LocalAddress(v4(LIP_A), "port1", true));
+            }
+        }
+        byte[] out = a.forward(0, fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.SYN, 1000, 0).build(), 1);
+        int lport = srcPort(out);
+        int isn = seq(out);
+        a.forward(1, fromServer(RS1_MAC).ipv4(RS1, LIP_A).df().tcp(8080, lport, Tcp.SYN | Tcp.ACK, 5000, isn + 1).build(), 0);
+        a.forward(0, fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.ACK, 1001, 5001).build(), 1);
+        int n = log.drain(records, 0, 64);
+        assertEquals(1, n);
+        assertEquals(ConnFlags.MODE_NAT64, SyncRecord.u8(records, SyncRecord.MODE));
+        assertEquals(SyncOutcome.INSTALLED, b.lb.installSynced(records, 0));
+        byte[] body = "nat64 after the failover".getBytes();
+        byte[] toServer = b.forward(0, fromClient().ipv6(C1_V6, VIP6).tcp(CLIENT_PORT, 80, Tcp.PSH | Tcp.ACK, 1001, 5001)
+                .payload(body).build(), 1);
+        MemorySegment s = MemorySegment.ofArray(toServer);
+        assertEquals(LIP_A, io.wirespeed.net.proto.Ipv4.src(s, 14), "IPv4 from A's local address");
+        assertEquals(lport, srcPort(toServer), "and A's local port");
+        assertEquals(isn + 1, seq(toServer), "renumbered as A did");
+        byte[] reply = b.forward(1, fromServer(RS1_MAC).ipv4(RS1, LIP_A).df().tcp(8080, lport, Tcp.ACK, 5001, isn + 1 + body.length)
+                .build(), 0);
+        assertEquals(1001 + body.length, io.wirespeed.net.proto.Tcp.ack(MemorySegment.ofArray(reply), 14 + 40),
+                "the server's ACK reaches the IPv6 client, mapped back");
+    }
+
+    @Test
     void fullNatRecordsWithoutALocalAddressOrPortHereAreSkipped() throws Exception {
         fullNat(a, false);
         ServiceKey keyB = b.plainService(Protocol.TCP, v4(VIP), 80, "rr");
