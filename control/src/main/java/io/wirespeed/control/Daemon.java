@@ -24,7 +24,9 @@ import java.util.logging.Logger;
 /**
  * The {@code wirespeed} daemon: {@code wirespeed --config FILE [--check]}. Starts the data plane
  * from the config, serves wsctl on the control socket, and shuts down cleanly on SIGTERM/SIGINT.
- * Exit codes: 0 clean stop, 1 runtime failure (a worker died), 2 bad config or start-up failure.
+ * Exit codes: 0 clean stop, 1 runtime failure (a worker died, or a hot restart failed after this process
+ * stopped forwarding), 2 bad config or start-up failure. Under systemd it speaks the notify protocol
+ * ({@link SystemdNotifier}, docs/hot-restart.md).
  */
 public final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
@@ -165,6 +167,9 @@ public final class Daemon {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (restarts.forwardingLost()) {
+            exitCode.set(1); // a failed hot restart left nothing forwarding: a failure, for systemd's Restart=on-failure
         }
         LOG.info("event=stopping");
         if (!restarts.handedOver()) {

@@ -42,6 +42,7 @@ public final class RestartCommands {
     private final AtomicBoolean handedOver = new AtomicBoolean();
     private final AtomicBoolean restarting = new AtomicBoolean();
     private final AtomicBoolean reloadAnnounced = new AtomicBoolean();
+    private final AtomicBoolean forwardingLost = new AtomicBoolean();
     private final SystemdNotifier systemd;
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -60,6 +61,15 @@ public final class RestartCommands {
     /** Whether this process has left its connection tables to a successor (it must not forward again). */
     public boolean handedOver() {
         return handedOver.get();
+    }
+
+    /**
+     * Whether this process stopped its workers for a successor that then failed (the handover
+     * itself failed, or the successor died after it): nothing forwards, and the daemon should exit
+     * with a failure status so that a service manager (Restart=on-failure) starts a fresh one.
+     */
+    public boolean forwardingLost() {
+        return forwardingLost.get();
     }
 
     public void register(CommandRegistry r) {
@@ -113,6 +123,7 @@ public final class RestartCommands {
         } catch (RuntimeException e) {
             LOG.severe("event=handover_failed successor=" + successor + " error=\"" + e.getMessage() + "\"");
             systemd.status("hot restart failed during the handover: " + e.getMessage() + "; exiting");
+            forwardingLost.set(true);
             exitSoon(); // the workers are stopped or stopping: this process cannot forward any more
             throw new CommandException("handover failed: " + e.getMessage());
         }
@@ -152,6 +163,7 @@ public final class RestartCommands {
                 LOG.severe("event=successor_failed pid=" + child.pid() + " status=" + child.exitValue()
                         + " after_handover=true: nothing forwards now");
                 systemd.status("hot restart failed: pid " + child.pid() + " died after the handover; exiting");
+                forwardingLost.set(true);
                 exitSoon(); // the workers are stopped: this process cannot forward any more
             } else {
                 LOG.warning("event=successor_failed pid=" + child.pid() + " status=" + child.exitValue()
