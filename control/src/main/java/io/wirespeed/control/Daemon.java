@@ -9,6 +9,8 @@ import io.wirespeed.control.daemon.Commands;
 import io.wirespeed.control.daemon.DataPlane;
 import io.wirespeed.control.metrics.MetricsCollector;
 import io.wirespeed.control.metrics.MetricsServer;
+import io.wirespeed.control.restart.RestartCommands;
+import io.wirespeed.control.systemd.SystemdNotifier;
 import io.wirespeed.core.worker.Worker;
 import io.wirespeed.net.route.RouteReclaimer;
 import java.io.IOException;
@@ -22,7 +24,9 @@ import java.util.logging.Logger;
 /**
  * The {@code wirespeed} daemon: {@code wirespeed --config FILE [--check]}. Starts the data plane
  * from the config, serves wsctl on the control socket, and shuts down cleanly on SIGTERM/SIGINT.
- * Exit codes: 0 clean stop, 1 runtime failure (a worker died), 2 bad config or start-up failure.
+ * Exit codes: 0 clean stop, 1 runtime failure (a worker died, or a hot restart failed after this process
+ * stopped forwarding), 2 bad config or start-up failure. Under systemd it speaks the notify protocol
+ * ({@link SystemdNotifier}, docs/hot-restart.md).
  */
 public final class Daemon {
     private static final Logger LOG = Logger.getLogger(Daemon.class.getName());
@@ -80,13 +84,14 @@ public final class Daemon {
     }
 
     static int run(WirespeedConfig config, boolean takeover) {
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment(); // does nothing unless systemd started us (Type=notify)
         DataPlane dp;
         io.wirespeed.control.restart.TakeoverReport tookOver = null;
         try {
             if (takeover) {
                 dp = DataPlane.prepare(config);
                 try {
-                    tookOver = io.wirespeed.control.restart.HotRestart.takeOver(config.control().socket(), dp);
+                    tookOver = io.wirespeed.control.restart.HotRestart.takeOver(config.control().socket(), dp, systemd);
                     dp.startControlPlane();
                 } catch (RuntimeException e) {
                     dp.close();
@@ -102,12 +107,13 @@ public final class Daemon {
         }
         CountDownLatch stop = new CountDownLatch(1);
         ControlServer server;
+        RestartCommands restarts = new RestartCommands(dp, stop::countDown, tookOver, systemd);
         try {
             Path sock = config.control().socket();
             Files.createDirectories(sock.toAbsolutePath().getParent());
             CommandRegistry registry = new CommandRegistry();
             Commands.registerAll(registry, dp);
-            new io.wirespeed.control.restart.RestartCommands(dp, stop::countDown, tookOver).register(registry);
+            restarts.register(registry);
             server = new ControlServer(sock, registry);
             server.start();
         } catch (Exception e) {
@@ -139,6 +145,8 @@ public final class Daemon {
         }, "ws-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         LOG.info("event=ready socket=" + config.control().socket());
+        systemd.ready(tookOver == null ? "forwarding" : String.format("forwarding; took over from pid %d: gap %.1f ms, %d connections carried",
+                tookOver.oldPid(), tookOver.gapNanos() / 1e6, tookOver.carried()));
         long nextRate = System.nanoTime();
         RouteReclaimer reclaimer = new RouteReclaimer(dp.stack().routes(), () -> java.util.Arrays.stream(dp.workers())
                 .mapToLong(w -> w.stats().iterations()).toArray());
@@ -160,7 +168,14 @@ public final class Daemon {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (restarts.forwardingLost()) {
+            exitCode.set(1); // a failed hot restart left nothing forwarding: a failure, for systemd's Restart=on-failure
+        }
         LOG.info("event=stopping");
+        if (!restarts.handedOver()) {
+            // after a handover the successor is the service's main process (MAINPID=): a STOPPING=1 from here would stop it
+            systemd.stopping("stopping");
+        }
         if (metrics != null) metrics.close();
         server.close();
         dp.close();

@@ -3,6 +3,7 @@ package io.wirespeed.control.restart;
 import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.ControlClient;
 import io.wirespeed.control.daemon.DataPlane;
+import io.wirespeed.control.systemd.SystemdNotifier;
 import io.wirespeed.lb.path.LbPath;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -30,12 +31,14 @@ public final class HotRestart {
     private HotRestart() {}
 
     /**
-     * Takes over from the daemon on {@code socket}.
+     * Takes over from the daemon on {@code socket}. Once this process forwards, and before the old
+     * one is told to exit, it tells {@code systemd} that it is the service's main process now, so
+     * that the old one's exit is not taken for the service's.
      *
      * @throws IllegalStateException when no daemon answers there, it refuses or fails to hand over,
      *     or it does not exit afterwards (with what happened, for the log and exit status)
      */
-    public static TakeoverReport takeOver(Path socket, DataPlane dp) {
+    public static TakeoverReport takeOver(Path socket, DataPlane dp, SystemdNotifier systemd) {
         long oldPid;
         long stopped;
         TakeoverReport report;
@@ -55,6 +58,8 @@ public final class HotRestart {
             report = new TakeoverReport(oldPid, stopped, polling - stopped, carried, ended);
             LOG.info("event=takeover old_pid=" + oldPid + " gap_us=" + report.gapNanos() / 1000 + " carried=" + carried
                     + " ended=" + ended + " stale_discarded=" + stale + " neighbours=" + neighbours);
+            systemd.mainPid(ProcessHandle.current().pid(), "forwarding; took over from pid " + oldPid
+                    + ", waiting for it to exit"); // READY=1 follows once the control socket is ours
             try {
                 old.call("restart.done", report.toMap());
             } catch (IOException | CommandException e) {

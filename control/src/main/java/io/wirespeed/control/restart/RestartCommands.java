@@ -4,6 +4,7 @@ import io.wirespeed.control.api.Args;
 import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.CommandRegistry;
 import io.wirespeed.control.daemon.DataPlane;
+import io.wirespeed.control.systemd.SystemdNotifier;
 import io.wirespeed.net.neigh.NeighState;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,6 +26,10 @@ import java.util.logging.Logger;
  * </ul>
  * A successor started by hand ({@code wirespeed --config FILE --takeover}) works the same way, without
  * {@code restart}.
+ *
+ * <p>Under systemd ({@code Type=notify}) this process announces {@code RELOADING=1} when a restart
+ * begins (the successor is spawned, or asks for the handover if started by hand) and
+ * {@code READY=1} again if the successor dies before the handover: this process then runs on.
  */
 public final class RestartCommands {
     private static final Logger LOG = Logger.getLogger(RestartCommands.class.getName());
@@ -36,16 +41,35 @@ public final class RestartCommands {
     private final TakeoverReport tookOver;
     private final AtomicBoolean handedOver = new AtomicBoolean();
     private final AtomicBoolean restarting = new AtomicBoolean();
+    private final AtomicBoolean reloadAnnounced = new AtomicBoolean();
+    private final AtomicBoolean forwardingLost = new AtomicBoolean();
+    private final SystemdNotifier systemd;
     private final CountDownLatch done = new CountDownLatch(1);
 
     /**
      * @param exit asks the daemon to stop (after a handover: close the ports, keep the table files, exit 0)
      * @param tookOver what this process's own takeover achieved, or null if it started afresh
+     * @param systemd where the restart's progress is announced (RELOADING=1, READY=1)
      */
-    public RestartCommands(DataPlane dp, Runnable exit, TakeoverReport tookOver) {
+    public RestartCommands(DataPlane dp, Runnable exit, TakeoverReport tookOver, SystemdNotifier systemd) {
         this.dp = dp;
         this.exit = exit;
         this.tookOver = tookOver;
+        this.systemd = systemd;
+    }
+
+    /** Whether this process has left its connection tables to a successor (it must not forward again). */
+    public boolean handedOver() {
+        return handedOver.get();
+    }
+
+    /**
+     * Whether this process stopped its workers for a successor that then failed (the handover
+     * itself failed, or the successor died after it): nothing forwards, and the daemon should exit
+     * with a failure status so that a service manager (Restart=on-failure) starts a fresh one.
+     */
+    public boolean forwardingLost() {
+        return forwardingLost.get();
     }
 
     public void register(CommandRegistry r) {
@@ -84,6 +108,9 @@ public final class RestartCommands {
         if (!handedOver.compareAndSet(false, true)) {
             throw new CommandException("this daemon has already handed over");
         }
+        if (reloadAnnounced.compareAndSet(false, true)) { // a successor started by hand, not by `restart`
+            systemd.reloading("hot restart: handing over to pid " + successor);
+        }
         List<Map<String, Object>> neighbours = new ArrayList<>();
         for (var n : dp.control().neighbours(0)) {
             if (n.state().usable() && n.state() != NeighState.PERMANENT) {
@@ -95,6 +122,8 @@ public final class RestartCommands {
             dp.quiesce();
         } catch (RuntimeException e) {
             LOG.severe("event=handover_failed successor=" + successor + " error=\"" + e.getMessage() + "\"");
+            systemd.status("hot restart failed during the handover: " + e.getMessage() + "; exiting");
+            forwardingLost.set(true);
             exitSoon(); // the workers are stopped or stopping: this process cannot forward any more
             throw new CommandException("handover failed: " + e.getMessage());
         }
@@ -123,6 +152,8 @@ public final class RestartCommands {
             throw new CommandException("cannot start the new daemon: " + e.getMessage());
         }
         LOG.info("event=restart successor=" + child.pid());
+        reloadAnnounced.set(true);
+        systemd.reloading("hot restart: starting pid " + child.pid());
         child.onExit().thenRun(() -> {
             if (done.getCount() == 0) {
                 return; // it took over; its later exit is its own business
@@ -131,10 +162,14 @@ public final class RestartCommands {
             if (handedOver.get()) {
                 LOG.severe("event=successor_failed pid=" + child.pid() + " status=" + child.exitValue()
                         + " after_handover=true: nothing forwards now");
+                systemd.status("hot restart failed: pid " + child.pid() + " died after the handover; exiting");
+                forwardingLost.set(true);
                 exitSoon(); // the workers are stopped: this process cannot forward any more
             } else {
                 LOG.warning("event=successor_failed pid=" + child.pid() + " status=" + child.exitValue()
                         + " after_handover=false: this daemon runs on");
+                reloadAnnounced.set(false);
+                systemd.ready("forwarding; hot restart failed: pid " + child.pid() + " exited with " + child.exitValue());
             }
         });
         Map<String, Object> m = new LinkedHashMap<>();

@@ -69,6 +69,19 @@ public final class DaemonProcess implements AutoCloseable {
                 socket, log, READY_TIMEOUT);
     }
 
+    /**
+     * As {@link #start(String, Path, Path)} with extra environment variables for the daemon, e.g.
+     * {@code NOTIFY_SOCKET} to play systemd's part (SystemdNotifyIT).
+     */
+    public static DaemonProcess start(String namespace, Path config, Path socket, Map<String, String> environment) {
+        Path log = Lab.logDir().resolve("daemon-" + namespace + "-" + System.currentTimeMillis() + ".log");
+        List<String> command = List.of("ip", "netns", "exec", namespace,
+                Lab.repoRoot().resolve("bin/wirespeed").toString(), "--config", config.toAbsolutePath().toString());
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("JAVA_HOME", System.getProperty("java.home"));
+        return launch(command, env, socket, log, READY_TIMEOUT);
+    }
+
     /** Starts COMMAND and waits up to READY for SOCKET to accept a connection; kills it on failure. */
     static DaemonProcess launch(List<String> command, Map<String, String> env, Path socket, Path log, Duration ready) {
         ProcessBuilder builder = new ProcessBuilder(command)

@@ -6,7 +6,7 @@ public final class Errno {
             ENOMEM = 12, EACCES = 13, EFAULT = 14, EBUSY = 16, EEXIST = 17, ENODEV = 19, EINVAL = 22,
             ENFILE = 23, EMFILE = 24, ENOSPC = 28, ENOTSOCK = 88, EMSGSIZE = 90, EPROTONOSUPPORT = 93,
             EOPNOTSUPP = 95, EAFNOSUPPORT = 97, EADDRINUSE = 98, EADDRNOTAVAIL = 99, ENETDOWN = 100,
-            ENOBUFS = 105;
+            ENOBUFS = 105, ECONNREFUSED = 111;
 
     private Errno() {}
 
@@ -20,6 +20,7 @@ public final class Errno {
             case EPROTONOSUPPORT -> "EPROTONOSUPPORT"; case EOPNOTSUPP -> "EOPNOTSUPP";
             case EAFNOSUPPORT -> "EAFNOSUPPORT"; case EADDRINUSE -> "EADDRINUSE";
             case EADDRNOTAVAIL -> "EADDRNOTAVAIL"; case ENETDOWN -> "ENETDOWN"; case ENOBUFS -> "ENOBUFS";
+            case ECONNREFUSED -> "ECONNREFUSED";
             default -> "errno" + e;
         };
     }
@@ -38,6 +39,7 @@ public final class Errno {
             case EOPNOTSUPP -> "Operation not supported"; case EAFNOSUPPORT -> "Address family not supported by protocol";
             case EADDRINUSE -> "Address already in use"; case EADDRNOTAVAIL -> "Cannot assign requested address";
             case ENETDOWN -> "Network is down"; case ENOBUFS -> "No buffer space available";
+            case ECONNREFUSED -> "Connection refused";
             default -> "unknown error";
         };
     }

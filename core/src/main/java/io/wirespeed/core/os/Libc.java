@@ -47,6 +47,7 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVFROM = errnoCall("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECVMSG = errnoCall("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle OPEN = errnoCall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
@@ -130,6 +131,15 @@ public final class Libc {
         }
     }
 
+    /** recvmsg(2) into a caller-built {@code struct msghdr} (e.g. to read SCM_CREDENTIALS ancillary data). */
+    public static long recvmsgRaw(ErrnoSlot s, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) RECVMSG.invokeExact(s.segment, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static long readRaw(ErrnoSlot s, int fd, MemorySegment buf, long len) {
         try {
             return (long) READ.invokeExact(s.segment, fd, buf, len);
@@ -169,6 +179,16 @@ public final class Libc {
         ErrnoSlot s = slot();
         try {
             check("bind", ctx, (int) BIND.invokeExact(s.segment, fd, addr, (int) addr.byteSize()), s);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** sendto(2) of {@code buf} to {@code addr} (a sockaddr of its exact length); returns the bytes sent. */
+    public static long sendto(int fd, MemorySegment buf, int flags, MemorySegment addr, String ctx) {
+        ErrnoSlot s = slot();
+        try {
+            return check("sendto", ctx, (long) SENDTO.invokeExact(s.segment, fd, buf, buf.byteSize(), flags, addr, (int) addr.byteSize()), s);
         } catch (Throwable t) {
             throw rethrow(t);
         }
