@@ -661,11 +661,14 @@ public final class ConnTable implements AutoCloseable {
     private void adopt(ConnTableFile file, long nowNanos) {
         int used = 0;
         int free = 0;
+        // which ids are in use, so the free-id check below reads 8 KiB of bits instead of every free entry again
+        long[] inUse = new long[(capacity + 63) >>> 6];
         for (int conn = 0; conn < capacity; conn++) {
             int flags = entries.flags(conn);
             if ((flags & ConnFlags.IN_USE) == 0) {
                 continue;
             }
+            inUse[conn >>> 6] |= 1L << conn;
             if (entries.state(conn) >= ConnState.COUNT) {
                 throw corrupt(file, "entry " + conn + " has state " + entries.state(conn));
             }
@@ -682,13 +685,13 @@ public final class ConnTable implements AutoCloseable {
             }
             for (int i = 0; i < capacity - used; i++) {
                 int id = freeIds.getAtIndex(JAVA_INT, i);
-                if (id < 0 || id >= capacity || inUse(id)) {
+                if (id < 0 || id >= capacity || (inUse[id >>> 6] & 1L << id) != 0) {
                     throw corrupt(file, "free-id stack position " + i + " holds " + id + ", not a free entry");
                 }
             }
         } else {
             for (int conn = capacity - 1; conn >= 0; conn--) {
-                if (!inUse(conn)) {
+                if ((inUse[conn >>> 6] & 1L << conn) == 0) {
                     freeIds.setAtIndex(JAVA_INT, free++, conn); // lowest ids pop first, as in a new table
                 }
             }
