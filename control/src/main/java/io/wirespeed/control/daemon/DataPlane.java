@@ -343,11 +343,20 @@ public final class DataPlane implements AutoCloseable {
     private void rehearseTakeover() {
         long t0 = System.nanoTime();
         int n = workers.length;
+        // the same services in a table of their own: carried rehearsal connections count on its gauges, not the real ones
+        ServiceTable scratch = new ServiceTable(n, config.lb().expireOnRemove());
+        for (ServiceConfig s : config.services()) {
+            try {
+                s.addTo(scratch);
+            } catch (LbException e) {
+                throw new IllegalStateException("services: service " + s.settings().key() + ": " + e.getMessage(), e);
+            }
+        }
         for (int w = 0; w < n; w++) {
             int worker = w;
             Path file = tableFilePath(w);
             TakeoverRehearsal.run(file.resolveSibling(file.getFileName() + ".rehearsal"),
-                    config.lb().connections(), f -> new LbPath(worker, n, pipelines[worker], lbServices::current,
+                    config.lb().connections(), f -> new LbPath(worker, n, pipelines[worker], scratch::current,
                             config.lb().connections(), handoff, to -> { }, config.lb().localPorts(), f));
         }
         LOG.info("event=takeover_rehearsed ms=" + (System.nanoTime() - t0) / 1_000_000);
