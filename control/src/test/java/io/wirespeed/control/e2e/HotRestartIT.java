@@ -60,16 +60,7 @@ class HotRestartIT {
     @AfterAll
     static void stopLab() {
         try {
-            if (successor > 0) {
-                ProcessHandle.of(successor).ifPresent(p -> {
-                    p.destroy(); // SIGTERM: a clean stop, which also removes its table files
-                    try {
-                        p.onExit().get(15, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
-            }
+            DaemonProcess.stopPid(successor);
         } finally {
             try {
                 if (daemon != null) daemon.close();

@@ -59,16 +59,7 @@ class SystemdNotifyIT {
     @AfterAll
     static void stopLab() {
         try {
-            if (successor > 0) {
-                ProcessHandle.of(successor).ifPresent(p -> {
-                    p.destroy();
-                    try {
-                        p.onExit().get(15, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        p.destroyForcibly();
-                    }
-                });
-            }
+            DaemonProcess.stopPid(successor);
         } finally {
             try {
                 if (daemon != null) daemon.close();

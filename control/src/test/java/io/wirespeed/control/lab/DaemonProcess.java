@@ -113,6 +113,24 @@ public final class DaemonProcess implements AutoCloseable {
         return log;
     }
 
+    /**
+     * Stops a daemon this harness did not start (a hot restart's successor, a child of the old daemon):
+     * SIGTERM, which also removes its table files, then SIGKILL after 15 s. No-op for pid 0 or a gone process.
+     */
+    public static void stopPid(long pid) {
+        if (pid <= 0) {
+            return;
+        }
+        ProcessHandle.of(pid).ifPresent(p -> {
+            p.destroy();
+            try {
+                p.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                p.destroyForcibly();
+            }
+        });
+    }
+
     public long pid() {
         return process.pid();
     }
