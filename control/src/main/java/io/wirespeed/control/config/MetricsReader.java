@@ -1,6 +1,5 @@
 package io.wirespeed.control.config;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
@@ -26,46 +25,11 @@ final class MetricsReader {
     }
 
     private static InetSocketAddress parse(YamlField f, String text) throws ConfigException {
-        String host;
-        String port;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-                throw f.error("'" + YamlField.shorten(text) + "' is not [IPV6]:PORT");
-            }
-            host = text.substring(1, close);
-            port = text.substring(close + 2);
-        } else {
-            int colon = text.lastIndexOf(':');
-            if (colon < 0 || text.indexOf(':') != colon) {
-                throw f.error("'" + YamlField.shorten(text) + "' is not ADDRESS:PORT (write an IPv6 address as [::1]:PORT)");
-            }
-            host = text.substring(0, colon);
-            port = text.substring(colon + 1);
-        }
-        int p;
-        try {
-            p = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            throw f.error("port '" + YamlField.shorten(port) + "' is not a number");
-        }
-        if (p < 1 || p > 65535) {
-            throw f.error("port " + p + " out of range 1..65535");
-        }
-        InetAddress addr = literal(f, host);
-        if (!addr.isLoopbackAddress()) {
-            throw f.error(host + " is not a loopback address: the metrics endpoint is served on 127.0.0.1 or [::1] only"
+        SocketAddressField.Parsed a = SocketAddressField.read(f, text, "::1");
+        if (!a.address().getAddress().isLoopbackAddress()) {
+            throw f.error(a.host() + " is not a loopback address: the metrics endpoint is served on 127.0.0.1 or [::1] only"
                     + " (scrape it from this host, or through an SSH tunnel)");
         }
-        return new InetSocketAddress(addr, p);
-    }
-
-    /** An IP literal only ({@link InetAddress#ofLiteral} never asks a resolver): the config must not depend on one. */
-    private static InetAddress literal(YamlField f, String host) throws ConfigException {
-        try {
-            return InetAddress.ofLiteral(host);
-        } catch (IllegalArgumentException e) {
-            throw f.error("'" + YamlField.shorten(host) + "' is not an IP address (names such as localhost are not resolved here)");
-        }
+        return a.address();
     }
 }

@@ -58,43 +58,14 @@ final class SyncReader {
     }
 
     private static InetSocketAddress address(YamlField f) throws ConfigException {
-        String text = f.string("an ADDRESS:PORT such as 198.18.2.11:" + SyncConfig.DEFAULT_PORT);
-        String host;
-        String port;
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            if (close < 0 || close + 1 >= text.length() || text.charAt(close + 1) != ':') {
-                throw f.error("'" + YamlField.shorten(text) + "' is not [IPV6]:PORT");
-            }
-            host = text.substring(1, close);
-            port = text.substring(close + 2);
-        } else {
-            int colon = text.lastIndexOf(':');
-            if (colon < 0 || text.indexOf(':') != colon) {
-                throw f.error("'" + YamlField.shorten(text) + "' is not ADDRESS:PORT (write an IPv6 address as [2001:db8::1]:PORT)");
-            }
-            host = text.substring(0, colon);
-            port = text.substring(colon + 1);
-        }
-        int p;
-        try {
-            p = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            throw f.error("port '" + YamlField.shorten(port) + "' is not a number");
-        }
-        if (p < 1 || p > 65535) {
-            throw f.error("port " + p + " out of range 1..65535");
-        }
-        InetAddress addr;
-        try {
-            addr = InetAddress.ofLiteral(host);
-        } catch (IllegalArgumentException e) {
-            throw f.error("'" + YamlField.shorten(host) + "' is not an IP address (names are not resolved here)");
-        }
+        SocketAddressField.Parsed a = SocketAddressField.read(f,
+                f.string("an ADDRESS:PORT such as 198.18.2.11:" + SyncConfig.DEFAULT_PORT), "2001:db8::1");
+        InetAddress addr = a.address().getAddress();
         if (addr.isAnyLocalAddress() || addr.isMulticastAddress() || addr.isLoopbackAddress()) {
-            throw f.error(host + " is a wildcard, multicast or loopback address: sync needs a unicast address on the sync network");
+            throw f.error(a.host() + " is a wildcard, multicast or loopback address: sync needs a unicast address on the"
+                    + " sync network");
         }
-        return new InetSocketAddress(addr, p);
+        return a.address();
     }
 
     private static String text(InetSocketAddress a) {
