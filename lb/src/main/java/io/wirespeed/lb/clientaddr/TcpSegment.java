@@ -102,22 +102,10 @@ final class TcpSegment {
      */
     static boolean optionsWellFormed(MemorySegment m, long tcp) {
         long end = tcp + Tcp.dataOffset(m, tcp);
-        long off = tcp + Tcp.MIN_LEN;
-        while (off < end) {
-            int kind = Bytes.u8(m, off);
-            if (kind == Tcp.OPT_EOL) {
-                return true;
-            }
-            if (kind == Tcp.OPT_NOP) {
-                off++;
-                continue;
-            }
-            if (end - off < 2) {
-                return false;
-            }
-            int len = Bytes.u8(m, off + 1);
-            if (len < 2 || len > end - off) {
-                return false;
+        for (long off = tcp + Tcp.MIN_LEN; off < end; ) {
+            int len = Tcp.optionLength(m, off, end);
+            if (len <= 0) {
+                return len == Tcp.OPTIONS_END;
             }
             off += len;
         }

@@ -37,24 +37,12 @@ public final class HandshakeOptions {
         sackPermitted = false;
         timestamps = false;
         long end = tcp + Tcp.dataOffset(m, tcp);
-        long off = tcp + Tcp.MIN_LEN;
-        while (off < end) {
-            int kind = Bytes.u8(m, off);
-            if (kind == Tcp.OPT_EOL) {
-                return true;
+        for (long off = tcp + Tcp.MIN_LEN; off < end; ) {
+            int len = Tcp.optionLength(m, off, end);
+            if (len <= 0) {
+                return len == Tcp.OPTIONS_END;
             }
-            if (kind == Tcp.OPT_NOP) {
-                off++;
-                continue;
-            }
-            if (end - off < 2) {
-                return false;
-            }
-            int len = Bytes.u8(m, off + 1);
-            if (len < 2 || len > end - off) {
-                return false;
-            }
-            switch (kind) {
+            switch (Bytes.u8(m, off)) { // NOP (length 1) falls to default
                 case Tcp.OPT_MSS -> {
                     if (len != 4) return false;
                     mss = Bytes.u16(m, off + 2);

@@ -77,28 +77,42 @@ public final class Tcp {
      */
     public static long findOption(MemorySegment m, long h, int kind) {
         long end = h + dataOffset(m, h);
-        long off = h + MIN_LEN;
-        while (off < end) {
-            int k = Bytes.u8(m, off);
-            if (k == OPT_EOL) {
-                return NO_OPTION;
+        for (long off = h + MIN_LEN; off < end; ) {
+            int len = optionLength(m, off, end);
+            if (len <= 0) {
+                return len == OPTIONS_END ? NO_OPTION : MALFORMED_OPTIONS;
             }
-            if (k == OPT_NOP) {
-                off++;
-                continue;
-            }
-            if (end - off < 2) {
-                return MALFORMED_OPTIONS;
-            }
-            int len = Bytes.u8(m, off + 1);
-            if (len < 2 || len > end - off) {
-                return MALFORMED_OPTIONS;
-            }
-            if (k == kind) {
+            if (len >= 2 && Bytes.u8(m, off) == kind) {
                 return off;
             }
             off += len;
         }
         return NO_OPTION;
+    }
+
+    /** {@link #optionLength} at an end-of-list option: the list ends here. */
+    public static final int OPTIONS_END = 0;
+    /** {@link #optionLength} for an option whose length is below 2 or runs past the header. */
+    public static final int BROKEN_OPTION = -1;
+
+    /**
+     * The step from the option at {@code off} to the next in a list ending at {@code end}: 1 for NOP,
+     * the option's length (at least 2, within the list) for the others, {@link #OPTIONS_END} for EOL,
+     * {@link #BROKEN_OPTION} when the length byte is missing, below 2 or runs past {@code end}. The one
+     * walk every option reader (lookup, validation, SYN parsing) shares.
+     */
+    public static int optionLength(MemorySegment m, long off, long end) {
+        int kind = Bytes.u8(m, off);
+        if (kind == OPT_EOL) {
+            return OPTIONS_END;
+        }
+        if (kind == OPT_NOP) {
+            return 1;
+        }
+        if (end - off < 2) {
+            return BROKEN_OPTION;
+        }
+        int len = Bytes.u8(m, off + 1);
+        return len < 2 || len > end - off ? BROKEN_OPTION : len;
     }
 }

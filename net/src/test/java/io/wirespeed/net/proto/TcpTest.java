@@ -105,4 +105,18 @@ class TcpTest {
         Tcp.setFlags(m, 0, Tcp.CWR | Tcp.ECE | Tcp.URG | Tcp.FIN);
         assertEquals(0xE1, Tcp.flags(m, 0));
     }
+
+    @Test
+    void optionLengthStepsThroughAListAndNamesItsBreaks() {
+        // MSS 1460, NOP, window scale 7, EOL, then a broken tail: one walk every reader shares
+        MemorySegment m = MemorySegment.ofArray(new byte[] {2, 4, 0x05, (byte) 0xb4, 1, 3, 3, 7, 0, 9, 9, 9});
+        assertEquals(4, Tcp.optionLength(m, 0, 12), "MSS");
+        assertEquals(1, Tcp.optionLength(m, 4, 12), "NOP");
+        assertEquals(3, Tcp.optionLength(m, 5, 12), "window scale");
+        assertEquals(Tcp.OPTIONS_END, Tcp.optionLength(m, 8, 12), "EOL ends the list");
+        assertEquals(Tcp.BROKEN_OPTION, Tcp.optionLength(m, 9, 12), "length 9 runs past the end");
+        assertEquals(Tcp.BROKEN_OPTION, Tcp.optionLength(m, 0, 3), "MSS cut by the header's end");
+        assertEquals(Tcp.BROKEN_OPTION, Tcp.optionLength(m, 7, 8), "a kind without its length byte");
+        assertEquals(Tcp.BROKEN_OPTION, Tcp.optionLength(MemorySegment.ofArray(new byte[] {8, 1, 0}), 0, 3), "length below 2");
+    }
 }
