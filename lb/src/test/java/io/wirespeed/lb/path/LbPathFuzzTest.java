@@ -1,10 +1,11 @@
 package io.wirespeed.lb.path;
 
+import static io.wirespeed.lb.path.FuzzConversation.FROM_SERVER;
+import static io.wirespeed.lb.path.FuzzConversation.IPV6;
+import static io.wirespeed.lb.path.FuzzConversation.records;
 import static io.wirespeed.lb.path.LbFixture.*;
 import static io.wirespeed.net.stack.StackFixture.C1;
-import static io.wirespeed.net.stack.StackFixture.C1_MAC;
 import static io.wirespeed.net.stack.StackFixture.C1_V6;
-import static io.wirespeed.net.stack.StackFixture.PORT_MAC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,13 +16,9 @@ import io.wirespeed.lb.service.Protocol;
 import io.wirespeed.lb.service.ServiceEntry;
 import io.wirespeed.lb.service.ServiceKey;
 import io.wirespeed.lb.service.TrafficCounters;
-import io.wirespeed.net.proto.Ethernet;
 import io.wirespeed.net.proto.Ipv4;
 import io.wirespeed.net.proto.Tcp;
-import io.wirespeed.net.testing.FuzzFrames;
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -43,8 +40,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LbPathFuzzTest {
     private static final int MAX_RECORDS = 8;
-    private static final int FROM_SERVER = 0x80;
-    private static final int IPV6 = 0x40;
 
     private static LbFixture fx;
 
@@ -68,25 +63,12 @@ class LbPathFuzzTest {
     void conversations(byte[] records) throws LbException {
         if (records == null) return;
         LbFixture f = fixture();
-        int at = 0;
-        for (int n = 0; at + 2 <= records.length && n < MAX_RECORDS; n++) {
-            int flags = records[at] & 0xFF;
-            int len = ((flags & 0x07) << 8) | (records[at + 1] & 0xFF);
-            at += 2;
-            byte[] packet = Arrays.copyOfRange(records, at, Math.min(records.length, at + len));
-            at += packet.length;
-            boolean fromServer = (flags & FROM_SERVER) != 0;
-            f.net.rx(fromServer ? 1 : 0, frame(packet, fromServer, (flags & IPV6) != 0));
+        FuzzConversation.play(records, MAX_RECORDS, (flags, frame) -> {
+            FuzzConversation.repair(frame, flags);
+            f.net.rx((flags & FROM_SERVER) != 0 ? 1 : 0, frame);
             f.net.run();
-        }
-        f.net.clearSent();
-        f.expireAll();
-        f.net.expireFragments(); // fragments the router holds for reassembly (not to a VIP) have their own clock
-        f.net.expireNeighbours();
-        f.net.clearSent();
-
-        assertEquals(0, f.lb.connectionCount(), "every connection timed out");
-        assertEquals(0, f.net.buffersInFlight(), "every buffer is back in the pool");
+        });
+        FuzzConversation.expireAndCheckNothingLeft(f);
         for (ServiceRuntime svc : f.lb.services.services) {
             for (int pool : svc.localPools) {
                 LocalPorts ports = f.lb.services.localPorts(pool);
@@ -99,18 +81,6 @@ class LbPathFuzzTest {
                 assertTrue(t.activeConns() == 0 && t.inactiveConns() == 0, "no connection left on a server of " + e.key());
             }
         }
-    }
-
-    private static byte[] frame(byte[] packet, boolean fromServer, boolean v6) {
-        long src = fromServer ? RS1_MAC : C1_MAC;
-        long dst = PORT_MAC[fromServer ? 1 : 0];
-        byte[] f = FuzzFrames.ethernet(dst, src, v6 ? Ethernet.TYPE_IPV6 : Ethernet.TYPE_IPV4, packet);
-        if (v6) {
-            FuzzFrames.repairIpv6(f, 14);
-        } else {
-            FuzzFrames.repairIpv4(f, 14);
-        }
-        return f;
     }
 
     private static LbFixture configured(LbFixture f) throws LbException {
@@ -156,16 +126,4 @@ class LbPathFuzzTest {
         return seeds.stream();
     }
 
-    /** Pairs of (flags, packet) as records. */
-    private static byte[] records(Object... flagsAndPackets) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < flagsAndPackets.length; i += 2) {
-            int flags = (Integer) flagsAndPackets[i];
-            byte[] p = (byte[]) flagsAndPackets[i + 1];
-            out.write(flags | (p.length >>> 8));
-            out.write(p.length);
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
-    }
 }

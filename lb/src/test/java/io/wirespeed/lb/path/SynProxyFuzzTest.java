@@ -1,11 +1,11 @@
 package io.wirespeed.lb.path;
 
+import static io.wirespeed.lb.path.FuzzConversation.FROM_SERVER;
+import static io.wirespeed.lb.path.FuzzConversation.IPV6;
+import static io.wirespeed.lb.path.FuzzConversation.records;
 import static io.wirespeed.lb.path.LbFixture.*;
 import static io.wirespeed.net.stack.StackFixture.C1;
-import static io.wirespeed.net.stack.StackFixture.C1_MAC;
 import static io.wirespeed.net.stack.StackFixture.C1_V6;
-import static io.wirespeed.net.stack.StackFixture.PORT_MAC;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.wirespeed.lb.service.ClientAddressMode;
@@ -14,14 +14,10 @@ import io.wirespeed.lb.service.LbException;
 import io.wirespeed.lb.service.Protocol;
 import io.wirespeed.lb.service.ServiceKey;
 import io.wirespeed.lb.service.VirtualService;
-import io.wirespeed.net.proto.Ethernet;
 import io.wirespeed.net.proto.Tcp;
 import io.wirespeed.net.testing.Frames;
-import io.wirespeed.net.testing.FuzzFrames;
-import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -39,8 +35,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SynProxyFuzzTest {
     private static final int MAX_RECORDS = 10;
-    private static final int FROM_SERVER = 0x80;
-    private static final int IPV6 = 0x40;
     private static final int ECHO_COOKIE = 0x20;
 
     private static LbFixture fx;
@@ -76,25 +70,12 @@ class SynProxyFuzzTest {
     void conversations(byte[] records) throws LbException {
         if (records == null) return;
         LbFixture f = fixture();
-        int at = 0;
-        for (int n = 0; at + 2 <= records.length && n < MAX_RECORDS; n++) {
-            int flags = records[at] & 0xFF;
-            int len = ((flags & 0x07) << 8) | (records[at + 1] & 0xFF);
-            at += 2;
-            byte[] packet = Arrays.copyOfRange(records, at, Math.min(records.length, at + len));
-            at += packet.length;
+        FuzzConversation.play(records, MAX_RECORDS, (flags, frame) -> {
             boolean fromServer = (flags & FROM_SERVER) != 0;
-            boolean v6 = (flags & IPV6) != 0;
-            byte[] frame = FuzzFrames.ethernet(PORT_MAC[fromServer ? 1 : 0], fromServer ? RS1_MAC : C1_MAC,
-                    v6 ? Ethernet.TYPE_IPV6 : Ethernet.TYPE_IPV4, packet);
             if ((flags & ECHO_COOKIE) != 0) {
                 answer(frame, fromServer);
             }
-            if (v6) {
-                FuzzFrames.repairIpv6(frame, 14);
-            } else {
-                FuzzFrames.repairIpv4(frame, 14);
-            }
+            FuzzConversation.repair(frame, flags);
             f.net.rx(fromServer ? 1 : 0, frame);
             f.net.run();
             for (byte[] out : f.net.sent(0)) {
@@ -104,13 +85,8 @@ class SynProxyFuzzTest {
                 remember(out);
             }
             f.net.clearSent();
-        }
-        f.expireAll();
-        f.net.expireFragments();
-        f.net.expireNeighbours();
-        f.net.clearSent();
-        assertEquals(0, f.lb.connectionCount(), "every connection timed out");
-        assertEquals(0, f.net.buffersInFlight(), "every buffer is back in the pool, held segments included");
+        });
+        FuzzConversation.expireAndCheckNothingLeft(f);
     }
 
     /** Makes a TCP packet in {@code frame} (if it is one, with a whole header) answer what the balancer sent last. */
@@ -186,15 +162,4 @@ class SynProxyFuzzTest {
         return seeds.stream();
     }
 
-    private static byte[] records(Object... flagsAndPackets) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < flagsAndPackets.length; i += 2) {
-            int flags = (Integer) flagsAndPackets[i];
-            byte[] p = (byte[]) flagsAndPackets[i + 1];
-            out.write(flags | (p.length >>> 8));
-            out.write(p.length);
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
-    }
 }
