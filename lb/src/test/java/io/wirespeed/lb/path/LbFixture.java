@@ -281,6 +281,30 @@ final class LbFixture implements AutoCloseable {
     }
 
     /** Moves the connection table's clock an hour ahead: every connection times out, as after an idle hour. */
+    /**
+     * The zero-allocation check of the packet path: polls the worker (memory ports in loop mode) through
+     * a warm-up of half a million packets, so C2 compiled the path, then through windows of a million
+     * until one allocated nothing on this thread's heap (at most five: a window that still saw
+     * compilation is run again), and asserts that last window was 0 bytes. Returns the packets polled
+     * in all. {@code what} names the packets in the failure message.
+     */
+    long pollUntilSteady(String what) {
+        long[] packets = {0};
+        while (packets[0] < 500_000) {
+            packets[0] += net.worker.poll();
+        }
+        java.util.List<Long> windows = io.wirespeed.core.testing.SteadyStateAllocation.windows(() -> {
+            long n = 0;
+            while (n < 1_000_000) {
+                n += net.worker.poll();
+            }
+            packets[0] += n;
+        }, 5);
+        org.junit.jupiter.api.Assertions.assertEquals(0L, io.wirespeed.core.testing.SteadyStateAllocation.last(windows),
+                "bytes allocated per window of 1M " + what + " (a per-packet allocation shows in every window): " + windows);
+        return packets[0];
+    }
+
     void expireAll() {
         lb.poll(System.nanoTime() + HOUR);
         net.run();

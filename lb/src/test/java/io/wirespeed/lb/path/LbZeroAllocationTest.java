@@ -4,13 +4,11 @@ import static io.wirespeed.lb.path.LbFixture.*;
 import static io.wirespeed.net.stack.StackFixture.C1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.wirespeed.core.testing.SteadyStateAllocation;
 import io.wirespeed.lb.service.ForwardMethod;
 import io.wirespeed.lb.service.Protocol;
 import io.wirespeed.lb.service.ServiceKey;
 import io.wirespeed.lb.service.VirtualService;
 import io.wirespeed.net.proto.Tcp;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,9 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class LbZeroAllocationTest {
     private static final int FLOWS = 16;
-    private static final int MILLION = 1_000_000;
-    /** Enough for C2 to compile the path; a window that still sees compilation is run again (up to 5). */
-    private static final int WARM_UP = 500_000;
 
     LbFixture fx;
     ServiceKey key;
@@ -43,24 +38,6 @@ class LbZeroAllocationTest {
         fx.close();
     }
 
-    /** Runs the worker until a window of a million packets allocated nothing; returns the packets received in all. */
-    private long runUntilSteady() {
-        long[] packets = {0};
-        while (packets[0] < WARM_UP) {
-            packets[0] += fx.net.worker.poll();
-        }
-        List<Long> windows = SteadyStateAllocation.windows(() -> {
-            long n = 0;
-            while (n < MILLION) {
-                n += fx.net.worker.poll();
-            }
-            packets[0] += n;
-        }, 5);
-        assertEquals(0L, SteadyStateAllocation.last(windows),
-                "bytes allocated per window of 1M packets (a per-packet allocation shows in every window): " + windows);
-        return packets[0];
-    }
-
     @Test
     void establishedFullNatFlowsInBothDirections() {
         byte[][] client = new byte[FLOWS][];
@@ -77,7 +54,7 @@ class LbZeroAllocationTest {
         }
         fx.net.ports[0].loopMode(client);
         fx.net.ports[1].loopMode(servers);
-        long received = runUntilSteady();
+        long received = fx.pollUntilSteady("packets");
         assertEquals(FLOWS, fx.lb.connectionCount(), "the same connections all along");
         assertEquals(FLOWS, fx.serviceTotals(key).activeConns());
         // both ports fill a burst of 32 per pass, so each sent half of what was received
@@ -99,7 +76,7 @@ class LbZeroAllocationTest {
         }
         fx.net.ports[0].loopMode(frames);
         fx.net.ports[1].discardSent();
-        long received = runUntilSteady();
+        long received = fx.pollUntilSteady("packets");
         assertEquals((received + 1) / 2, fx.serviceTotals(key).conns(), "every SYN made a connection");
         assertEquals(received, fx.net.ports[1].discarded(), "every SYN and FIN went on to a server");
         assertEquals(frames.length / 2, fx.lb.connectionCount(), "one connection per client port at any time");
@@ -130,7 +107,7 @@ class LbZeroAllocationTest {
         }
         fx.net.ports[1].loopMode(inside);
         fx.net.ports[0].loopMode(outside);
-        runUntilSteady();
+        fx.pollUntilSteady("packets");
         assertEquals(FLOWS * 9, fx.lb.connectionCount(), "one connection per inside port at any time");
         assertEquals(FLOWS, fx.serviceTotals(udp).conns(), "the UDP flows kept their connections");
         assertEquals(0, fx.net.totalDrops(), "nothing dropped");
@@ -155,7 +132,7 @@ class LbZeroAllocationTest {
         }
         fx.net.ports[0].loopMode(frames);
         fx.net.ports[1].discardSent();
-        long received = runUntilSteady();
+        long received = fx.pollUntilSteady("packets");
         assertEquals((received + 1) / 2, fx.serviceTotals(sticky).conns(), "every SYN made a connection");
         assertEquals(0, Math.min(fx.serverTotals(sticky, 0).conns(), fx.serverTotals(sticky, 1).conns()),
                 "every connection went to the template's server");
