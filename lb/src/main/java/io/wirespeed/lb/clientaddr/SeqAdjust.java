@@ -104,18 +104,12 @@ public final class SeqAdjust {
 
     private static void stripValidTimestamp(MemorySegment m, long tcp) {
         long end = tcp + Tcp.dataOffset(m, tcp);
-        long off = tcp + Tcp.MIN_LEN;
-        while (off < end) {
-            int kind = Bytes.u8(m, off);
-            if (kind == Tcp.OPT_EOL) {
+        for (long off = tcp + Tcp.MIN_LEN; off < end; ) {
+            int len = Tcp.optionLength(m, off, end);
+            if (len <= 0) {
                 return;
             }
-            if (kind == Tcp.OPT_NOP) {
-                off++;
-                continue;
-            }
-            int len = Bytes.u8(m, off + 1);
-            if (kind == Tcp.OPT_TIMESTAMPS && len == TIMESTAMP_LEN) {
+            if (len == TIMESTAMP_LEN && Bytes.u8(m, off) == Tcp.OPT_TIMESTAMPS) {
                 int checksum = Tcp.checksum(m, tcp);
                 int nops = Tcp.OPT_NOP << 8 | Tcp.OPT_NOP;
                 for (long at = off; at < off + len; at += 2) {
@@ -164,18 +158,12 @@ public final class SeqAdjust {
 
     private static int mapSacks(MemorySegment m, long tcp, int isnDelta, int firstData, int inserted, int checksum) {
         long end = tcp + Tcp.dataOffset(m, tcp);
-        long off = tcp + Tcp.MIN_LEN;
-        while (off < end) {
-            int kind = Bytes.u8(m, off);
-            if (kind == Tcp.OPT_EOL) {
+        for (long off = tcp + Tcp.MIN_LEN; off < end; ) {
+            int len = Tcp.optionLength(m, off, end);
+            if (len <= 0) {
                 break;
             }
-            if (kind == Tcp.OPT_NOP) {
-                off++;
-                continue;
-            }
-            int len = Bytes.u8(m, off + 1);
-            if (kind == Tcp.OPT_SACK) {
+            if (len >= 2 && Bytes.u8(m, off) == Tcp.OPT_SACK) {
                 // Whole blocks only: a length that is not 2 + 8k leaves its odd tail alone.
                 for (long block = off + 2; block + SACK_BLOCK <= off + len; block += SACK_BLOCK) {
                     checksum = map(m, tcp, block, isnDelta, firstData, inserted, checksum);

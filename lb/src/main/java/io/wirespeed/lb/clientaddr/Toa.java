@@ -176,15 +176,15 @@ public final class Toa {
         long read = tcp + Tcp.MIN_LEN;
         long to = read;
         while (read < end) {
-            int kind = Bytes.u8(m, read);
-            if (kind == Tcp.OPT_EOL) {
+            int len = Tcp.optionLength(m, read, end);
+            if (len <= 0) {
                 break;
             }
-            if (kind == Tcp.OPT_NOP) {
+            if (len == 1) { // NOP: dropped; the option space is padded with NOPs after the TOA
                 read++;
                 continue;
             }
-            int len = Bytes.u8(m, read + 1);
+            int kind = Bytes.u8(m, read);
             if (kind != KIND && !(dropSack && kind == Tcp.OPT_SACK)) {
                 if (write && to != read) {
                     MemorySegment.copy(m, read, m, to, len);
