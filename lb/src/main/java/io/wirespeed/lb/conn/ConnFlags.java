@@ -30,6 +30,11 @@ public final class ConnFlags {
      * retransmitted SYN keeps it (the connection's seq delta holds the difference).
      */
     public static final int ISN_CHOSEN = 1 << 8;
+    /**
+     * A segment from the server passed during the handshake (NAT, full NAT): a connection that then
+     * expires half-open was answered, so its expiry is not the server's failure (passive health check).
+     */
+    public static final int SERVER_ANSWERED = 1 << 9;
 
     /**
      * The entry is a persistence template, not a connection: it remembers which real server a client
@@ -40,7 +45,7 @@ public final class ConnFlags {
     /** Bits the table keeps for itself (slot in use). */
     static final int IN_USE = 1 << 15;
     /** Bits callers may set. */
-    public static final int PUBLIC_MASK = 0x7F | ISN_CHOSEN;
+    public static final int PUBLIC_MASK = 0x7F | ISN_CHOSEN | SERVER_ANSWERED;
     /** Bits {@link ConnTable#flags} reports: the public ones and {@link #TEMPLATE}. */
     static final int VISIBLE_MASK = PUBLIC_MASK | TEMPLATE;
 

@@ -295,6 +295,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
         if (proto == io.wirespeed.net.proto.Ipv4.PROTO_TCP) {
             change = conns.updateTcp(ref, tcpFlags, bytes, now);
             dests.activeChanged(slot, io.wirespeed.lb.conn.StateChange.activeDelta(change));
+            HandshakeOutcomes.segment(this, conn, slot, ref, change);
         } else {
             conns.update(ref, bytes, now);
             change = -1; // no state change: read below only when sync is on
@@ -395,6 +396,7 @@ public final class LbPath implements PacketHook, AutoCloseable {
             synProxy.expired(conn);
         }
         int slot = conns.destination(conn);
+        HandshakeOutcomes.expired(this, conn, slot);
         services.destinations.disconnected(slot, ConnState.isActive(conns.state(conn)));
         int mode = ConnFlags.mode(conns.flags(conn));
         // NAT64 is full NAT too, and SNAT takes its source port the same way

@@ -26,6 +26,7 @@ public final class TrafficCounters {
     private volatile Totals baseline = Totals.ZERO;
     private final RateEstimator rates = new RateEstimator();
     private final ServiceDrops drops;
+    private final ConnectOutcomes outcomes;
 
     public TrafficCounters(int workers) {
         if (workers < 1 || workers > 1024) {
@@ -34,6 +35,12 @@ public final class TrafficCounters {
         this.workers = workers;
         this.slots = new long[workers * STRIDE];
         this.drops = new ServiceDrops(workers);
+        this.outcomes = new ConnectOutcomes(workers);
+    }
+
+    /** How connections to this real server began (the passive health check reads them); unused for services. */
+    public ConnectOutcomes outcomes() {
+        return outcomes;
     }
 
     /** The drops the load balancer pinned on this service (or real server), by reason. */
