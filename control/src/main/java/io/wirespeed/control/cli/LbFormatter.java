@@ -108,19 +108,28 @@ final class LbFormatter {
     }
 
     /**
-     * After ipvsadm's columns, for a server a health check took out: {@code " [down: connect refused]"}.
-     * The weight column keeps the configured weight; new connections see 0 until the server is restored.
+     * After ipvsadm's columns, for a server a health check took out: {@code " [down: connect refused]"},
+     * {@code " [down: passive: 5 resets in 10s, back-off 4s]"}, or both reasons when both checks have it
+     * out. The weight column keeps the configured weight; new connections see 0 until it is restored.
      */
     static String healthSuffix(Map<String, Object> server, String where) {
         if (!server.containsKey("inhibited") || !Reply.bool(server, "inhibited", where)) {
             return "";
         }
-        String reason = "";
+        List<String> reasons = new ArrayList<>();
         if (server.get("health") != null) {
-            reason = Reply.optString(Reply.object(server.get("health"), where + ".health"), "last_error", where + ".health")
-                    .orElse("");
+            Map<String, Object> h = Reply.object(server.get("health"), where + ".health");
+            if ("down".equals(Reply.optString(h, "state", where + ".health").orElse(""))) {
+                Reply.optString(h, "last_error", where + ".health").filter(r -> !r.isEmpty()).ifPresent(reasons::add);
+            }
         }
-        return reason.isEmpty() ? " [down]" : " [down: " + reason + "]";
+        if (server.get("passive") != null) {
+            Map<String, Object> p = Reply.object(server.get("passive"), where + ".passive");
+            if ("out".equals(Reply.optString(p, "state", where + ".passive").orElse(""))) {
+                Reply.optString(p, "reason", where + ".passive").filter(r -> !r.isEmpty()).ifPresent(reasons::add);
+            }
+        }
+        return reasons.isEmpty() ? " [down]" : " [down: " + String.join("; ", reasons) + "]";
     }
 
     /** The service's health check as {@code --health-check} takes it, or null when it has none. */

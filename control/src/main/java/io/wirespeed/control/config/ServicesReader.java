@@ -89,11 +89,13 @@ final class ServicesReader {
         if (key.isMatch()) {
             throw field.get().error("a SNAT (match) service has no health check: its servers are the balancer's own addresses");
         }
-        YamlMapping m = field.get().mapping("a health check", HealthCheck.KEYS);
+        YamlMapping m = field.get().mapping("a health check", YAML_KEYS);
         Map<String, String> values = new LinkedHashMap<>();
-        for (String k : HealthCheck.KEYS) {
+        for (String k : YAML_KEYS) {
             Optional<YamlField> f = m.optional(k);
-            if (f.isPresent()) {
+            if (f.isPresent() && k.equals("passive")) {
+                passiveCheck(f.get(), values);
+            } else if (f.isPresent()) {
                 values.put(k, f.get().string(k));
             }
         }
@@ -101,6 +103,27 @@ final class ServicesReader {
             return Optional.of(HealthCheck.of(values));
         } catch (IllegalArgumentException e) {
             throw field.get().error(e.getMessage());
+        }
+    }
+
+    /** The keys of {@code health_check:}: the command line's, with the passive ones nested under {@code passive:}. */
+    private static final List<String> YAML_KEYS = HealthCheck.KEYS.stream()
+            .filter(k -> k.equals("passive") || !HealthCheck.PASSIVE_KEYS.contains(k)).toList();
+
+    /**
+     * {@code passive: {failures: 5, interval: 10s, backoff: 2s, max_backoff: 60s}} as the command line's
+     * {@code passive=5/10s,backoff=2s,max_backoff=60s}.
+     */
+    private static void passiveCheck(YamlField field, Map<String, String> values) throws ConfigException {
+        YamlMapping p = field.mapping("a passive check", List.of("failures", "interval", "backoff", "max_backoff"));
+        long failures = p.required("failures", "how many failed connections take a server out").integer(1, 100_000);
+        String interval = p.required("interval", "the window the failures are counted in (e.g. 10s)").string("interval");
+        values.put("passive", failures + "/" + interval);
+        for (String k : List.of("backoff", "max_backoff")) {
+            Optional<YamlField> f = p.optional(k);
+            if (f.isPresent()) {
+                values.put(k, f.get().string(k));
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.wirespeed.control.api.Args;
 import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.CommandRegistry;
 import io.wirespeed.control.health.HealthChecker;
+import io.wirespeed.control.health.PassiveHealth;
 import io.wirespeed.control.health.ServerHealth;
 import io.wirespeed.lb.conn.ConnState;
 import io.wirespeed.lb.conn.ConnTimeouts;
@@ -269,6 +270,10 @@ public final class LbCommands {
             ServerHealth h = health == null ? null : health.health(s.key(), r.key());
             if (h != null) {
                 d.put("health", h.toMap());
+            }
+            PassiveHealth ph = health == null ? null : health.passiveHealth(s.key(), r.key());
+            if (ph != null) {
+                d.put("passive", ph.toMap());
             }
             servers.add(d);
         }

@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
@@ -32,12 +32,22 @@ import java.util.logging.Logger;
  * "health", in order: the table's change listener and the monitors only hand it work. That thread is
  * the only one here that calls into the table, so the table's lock (held while it calls its
  * listeners) and this class never wait on each other.
+ *
+ * <p>Passive checks ({@link PassiveCheck}) have no thread of their own: every {@link #PASSIVE_TICK}
+ * the health thread reads the outcome counters of the servers of each passively checked service
+ * ({@link PassiveMonitor}). A server is inhibited while its active check or its passive check has it
+ * down, and restored only when neither does, so one never puts back a server the other took out.
  */
 public final class HealthChecker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HealthChecker.class.getName());
 
     private final ServiceTable table;
-    private final ExecutorService owner = Executors.newSingleThreadExecutor(r -> {
+    private final java.util.function.LongSupplier clock;
+    /** How often the passive checks read the counters: fine enough for windows of a second and more. */
+    static final long PASSIVE_TICK_MILLIS = 100;
+    static final java.time.Duration PASSIVE_TICK = java.time.Duration.ofMillis(PASSIVE_TICK_MILLIS);
+
+    private final ScheduledExecutorService owner = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "health");
         t.setDaemon(true);
         return t;
@@ -45,18 +55,38 @@ public final class HealthChecker implements AutoCloseable {
     /** Written by the owner thread only; read by listings. */
     private final Map<ServiceKey, HealthCheck> checks = new ConcurrentHashMap<>();
     private final Map<Target, Monitor> monitors = new ConcurrentHashMap<>();
+    private final Map<ServiceKey, PassiveMonitor> passive = new ConcurrentHashMap<>();
+    /** Why each inhibited server is out; owner thread only. */
+    private final Map<Target, Verdict> verdicts = new java.util.HashMap<>();
+
+    /** Which checks have a server down: it is inhibited while either does. */
+    private static final class Verdict {
+        boolean active, passive;
+
+        boolean down() {
+            return active || passive;
+        }
+    }
 
     /** One real server of one service. */
     record Target(ServiceKey service, String server) {}
 
     public HealthChecker(ServiceTable table) {
+        this(table, System::nanoTime);
+    }
+
+    /** @param clock the passive checks' clock ({@code nanoTime}-like): tests drive it by hand */
+    HealthChecker(ServiceTable table, java.util.function.LongSupplier clock) {
         this.table = table;
+        this.clock = clock;
         table.addListener(this::changed);
+        owner.scheduleWithFixedDelay(this::passiveTick, PASSIVE_TICK_MILLIS, PASSIVE_TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
      * Checks every real server of the service with {@code check} from now on, replacing the check it
-     * had. Servers that are inhibited stay so until {@code rise} checks pass.
+     * had. Servers that are inhibited stay so until {@code rise} checks pass; a check without an
+     * active part restores them at once (the passive part starts afresh, as for every server).
      */
     public void set(ServiceKey service, HealthCheck check) throws LbException {
         call(() -> {
@@ -67,7 +97,22 @@ public final class HealthChecker implements AutoCloseable {
                 throw new LbException(LbException.NO_SUCH_SERVICE);
             }
             stopMonitors(service);
+            ServiceEntry e = table.current().find(service);
+            for (int i = 0; i < e.servers().size(); i++) {
+                Target t = new Target(service, e.servers().get(i).key());
+                verdicts.remove(t);
+                if (e.inhibited(i)) {
+                    if (check.active()) {
+                        verdict(t).active = true;
+                    } else {
+                        table.setInhibited(service, t.server(), false);
+                    }
+                }
+            }
             checks.put(service, check);
+            if (check.passive() != null) {
+                passive.put(service, new PassiveMonitor(check.passive()));
+            }
             LOG.info("event=health_check_set service=" + name(service) + " check=\"" + check.toText() + "\"");
             reconcile();
             return null;
@@ -81,6 +126,8 @@ public final class HealthChecker implements AutoCloseable {
                 return false;
             }
             stopMonitors(service);
+            passive.remove(service);
+            verdicts.keySet().removeIf(t -> t.service().equals(service));
             ServiceEntry e = table.current().find(service);
             for (int i = 0; e != null && i < e.servers().size(); i++) {
                 if (e.inhibited(i)) {
@@ -105,6 +152,12 @@ public final class HealthChecker implements AutoCloseable {
     public ServerHealth health(ServiceKey service, String serverKey) {
         Monitor m = monitors.get(new Target(service, serverKey));
         return m == null ? null : m.health;
+    }
+
+    /** The passive health of a server of a passively checked service, or null when nothing watches it. */
+    public PassiveHealth passiveHealth(ServiceKey service, String serverKey) {
+        PassiveMonitor m = passive.get(service);
+        return m == null ? null : m.health(serverKey);
     }
 
     /** Monitors running: one per checked real server. */
@@ -142,15 +195,22 @@ public final class HealthChecker implements AutoCloseable {
     private void reconcile() {
         LbSnapshot now = table.current();
         checks.keySet().removeIf(k -> now.find(k) == null); // a deleted service takes its check with it
+        passive.keySet().retainAll(checks.keySet());
+        verdicts.keySet().removeIf(t -> !checks.containsKey(t.service()) || !now.find(t.service()).servers().stream()
+                .anyMatch(rs -> rs.key().equals(t.server()))); // a removed server starts healthy if added again
         List<Target> wanted = new ArrayList<>();
         for (Map.Entry<ServiceKey, HealthCheck> c : checks.entrySet()) {
+            if (!c.getValue().active()) {
+                continue;
+            }
             ServiceEntry e = now.find(c.getKey());
             for (int i = 0; i < e.servers().size(); i++) {
                 RealServer rs = e.servers().get(i);
                 Target t = new Target(c.getKey(), rs.key());
                 wanted.add(t);
                 if (!monitors.containsKey(t)) {
-                    start(t, rs, c.getValue(), !e.inhibited(i));
+                    Verdict v = verdicts.get(t);
+                    start(t, rs, c.getValue(), v == null || !v.active);
                 }
             }
         }
@@ -186,17 +246,80 @@ public final class HealthChecker implements AutoCloseable {
         });
     }
 
+    private Verdict verdict(Target t) {
+        return verdicts.computeIfAbsent(t, k -> new Verdict());
+    }
+
+    /**
+     * Writes the server's combined verdict to the table after one check changed its own. False when
+     * the server left the table meanwhile (reconcile then forgets it).
+     */
+    private boolean inhibit(Target t, Verdict v) {
+        try {
+            table.setInhibited(t.service(), t.server(), v.down());
+        } catch (LbException e) {
+            LOG.fine("event=health_apply_skipped server=" + t.server() + " error=\"" + e.getMessage() + "\"");
+            return false;
+        }
+        if (!v.down()) {
+            verdicts.remove(t);
+        }
+        return true;
+    }
+
+    /** Every tick: the passive checks read the counters; ejections and ends of back-off go to the table. */
+    private void passiveTick() {
+        if (passive.isEmpty()) {
+            return;
+        }
+        try {
+            LbSnapshot now = table.current();
+            long nanos = clock.getAsLong();
+            for (Map.Entry<ServiceKey, PassiveMonitor> p : passive.entrySet()) {
+                ServiceEntry e = now.find(p.getKey());
+                if (e == null) {
+                    continue; // deleted: reconcile drops the check
+                }
+                for (PassiveMonitor.Change c : p.getValue().tick(nanos, e)) {
+                    applyPassive(new Target(p.getKey(), c.server()), c);
+                }
+            }
+        } catch (RuntimeException e) {
+            // a periodic task that throws is never run again: log, and try again next tick
+            LOG.warning("event=passive_tick_failed error=\"" + e + "\"");
+        }
+    }
+
+    private void applyPassive(Target t, PassiveMonitor.Change c) {
+        Verdict v = verdict(t);
+        boolean eject = c.transition() == PassiveHealth.Transition.EJECT;
+        v.passive = eject;
+        boolean activeDown = v.active;
+        if (!inhibit(t, v)) {
+            return;
+        }
+        String service = name(t.service());
+        var totals = c.health().totals();
+        if (eject) {
+            LOG.warning("event=passive_inhibit service=" + service + " server=" + t.server() + " reason=\""
+                    + c.health().reason() + "\" resets=" + totals.resets() + " timeouts=" + totals.timeouts()
+                    + " backoff_ms=" + c.health().backoffNanos() / 1_000_000 + " ejections=" + c.health().ejections());
+        } else {
+            LOG.info("event=passive_restore service=" + service + " server=" + t.server()
+                    + (activeDown ? " still_inhibited=\"active check down\"" : ""));
+        }
+    }
+
     /** A monitor's state changed: write it to the table, unless the monitor was replaced meanwhile. */
     private void apply(Monitor m, boolean down) {
         if (monitors.get(m.target) != m) {
             return;
         }
-        try {
-            table.setInhibited(m.target.service(), m.target.server(), down);
-        } catch (LbException e) {
-            // the server left the table after the check ran; reconcile stops its monitor
-            LOG.fine("event=health_apply_skipped server=" + m.target.server() + " error=\"" + e.getMessage() + "\"");
-            return;
+        Verdict v = verdict(m.target);
+        v.active = down;
+        boolean passiveDown = v.passive;
+        if (!inhibit(m.target, v)) {
+            return; // the server left the table after the check ran; reconcile stops its monitor
         }
         String service = name(m.target.service());
         if (down) {
@@ -204,7 +327,7 @@ public final class HealthChecker implements AutoCloseable {
                     + m.health.lastError().replace("\"", "\\\"") + "\" failed_in_a_row=" + m.check.fall());
         } else {
             LOG.info("event=health_up service=" + service + " server=" + m.target.server() + " passed_in_a_row="
-                    + m.check.rise());
+                    + m.check.rise() + (passiveDown ? " still_inhibited=\"passive back-off\"" : ""));
         }
     }
 

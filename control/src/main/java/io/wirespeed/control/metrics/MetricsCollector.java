@@ -13,6 +13,7 @@ import io.wirespeed.lb.path.LbPath;
 import io.wirespeed.lb.service.Rates;
 import io.wirespeed.lb.service.RealServer;
 import io.wirespeed.lb.service.ServiceEntry;
+import io.wirespeed.lb.service.ConnectOutcomes;
 import io.wirespeed.lb.service.TrafficCounters;
 import io.wirespeed.net.stack.Pipeline;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public final class MetricsCollector {
             "wirespeed_server_inactive_connections", "wirespeed_server_connections_per_second",
             "wirespeed_server_in_packets_per_second", "wirespeed_server_out_packets_per_second",
             "wirespeed_server_in_bytes_per_second", "wirespeed_server_out_bytes_per_second", "wirespeed_server_weight",
+            "wirespeed_server_inhibited", "wirespeed_server_connect_outcomes_total",
             "wirespeed_bgp_announcements_total", "wirespeed_bgp_withdrawals_total", "wirespeed_bgp_errors_total",
             "wirespeed_bgp_reconfigurations_total", "wirespeed_bgp_bird_up", "wirespeed_bgp_vip_announced",
             "wirespeed_sync_datagrams_sent_total", "wirespeed_sync_records_sent_total", "wirespeed_sync_send_errors_total",
@@ -238,6 +240,7 @@ public final class MetricsCollector {
         List<String[]> serverLabels = new ArrayList<>();
         List<TrafficCounters> serverCounters = new ArrayList<>();
         List<Long> weights = new ArrayList<>();
+        List<Boolean> inhibited = new ArrayList<>();
         for (ServiceEntry e : entries) {
             String service = ServiceDropCounts.label(e.key());
             serviceLabels.add(new String[] {"service", service});
@@ -247,12 +250,37 @@ public final class MetricsCollector {
                 serverLabels.add(new String[] {"service", service, "server", r.addr().withPort(r.port()), "method", r.method().configName});
                 serverCounters.add(e.serverCounters().get(i));
                 weights.add((long) r.weight());
+                inhibited.add(e.inhibited(i));
             }
         }
         traffic(t, "wirespeed_service_", "virtual service", serviceLabels, serviceCounters);
         traffic(t, "wirespeed_server_", "real server", serverLabels, serverCounters);
         t.family("wirespeed_server_weight", Type.GAUGE, "The real server's scheduling weight (0: no new connections).");
         for (int i = 0; i < serverLabels.size(); i++) t.sample(weights.get(i), serverLabels.get(i));
+        t.family("wirespeed_server_inhibited", Type.GAUGE,
+                "1 while a health check (active or passive) has the real server out: no new connections.");
+        for (int i = 0; i < serverLabels.size(); i++) t.sample(inhibited.get(i) ? 1 : 0, serverLabels.get(i));
+        connectOutcomes(t, serverLabels, serverCounters);
+    }
+
+    /** How TCP connections to each real server began: what the passive health check judges by. */
+    private static void connectOutcomes(PrometheusText t, List<String[]> labels, List<TrafficCounters> counters) {
+        t.family("wirespeed_server_connect_outcomes_total", Type.COUNTER, "TCP handshakes with the real server through the"
+                + " balancer, by outcome: established, reset (the server answered the SYN with a RST; NAT/FNAT only),"
+                + " timeout (expired half-open without an answer after a client retry).");
+        for (int i = 0; i < labels.size(); i++) {
+            ConnectOutcomes.Totals o = counters.get(i).outcomes().totals();
+            t.sample(o.established(), withOutcome(labels.get(i), "established"));
+            t.sample(o.resets(), withOutcome(labels.get(i), "reset"));
+            t.sample(o.timeouts(), withOutcome(labels.get(i), "timeout"));
+        }
+    }
+
+    private static String[] withOutcome(String[] labels, String outcome) {
+        String[] l = java.util.Arrays.copyOf(labels, labels.length + 2);
+        l[labels.length] = "outcome";
+        l[labels.length + 1] = outcome;
+        return l;
     }
 
     /** The ipvsadm --stats and --rate columns of services or of real servers. */

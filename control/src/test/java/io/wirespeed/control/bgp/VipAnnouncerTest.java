@@ -92,6 +92,8 @@ class VipAnnouncerTest {
 
                 table.addServer(WEB6, new RealServer(IpAddress.parse("2001:db8:19::11"), 80, ForwardMethod.DR, 1, 0, 0));
                 await(() -> routes(bird, "ws6").equals(List.of(VIP6 + "/128")), "the IPv6 VIP is announced", bird);
+                // BIRD shows the route as soon as it takes the change; the announcer counts it when BIRD's reply arrives
+                await(() -> announcer.status().announcements() == 2, "the second announcement counted", bird);
                 BgpStatus s = announcer.status();
                 assertEquals("ok", s.bird());
                 assertEquals(2, s.announcements());

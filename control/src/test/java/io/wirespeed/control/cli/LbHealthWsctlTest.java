@@ -131,6 +131,27 @@ class LbHealthWsctlTest {
     }
 
     @Test
+    void aServerThePassiveCheckTookOutIsListedWithItsCountsAndBackOff() throws InterruptedException {
+        web();
+        ok("--health-check -t 198.18.0.100:80 passive=2/10s,backoff=5s");
+        ok("-S");
+        assertTrue(out.contains("--health-check -t 198.18.0.100:80 passive=2/10s,backoff=5s\n"), out);
+        Thread.sleep(300); // the check's first tick takes the counters as its starting point
+        var servers = table.current().find(new io.wirespeed.lb.service.ServiceKey(io.wirespeed.lb.service.Protocol.TCP,
+                io.wirespeed.lb.service.IpAddress.parse("198.18.0.100"), 80)).serverCounters();
+        servers.get(1).outcomes().count(0, io.wirespeed.lb.service.ConnectOutcomes.RESET); // as a worker counts a server's RST
+        servers.get(1).outcomes().count(0, io.wirespeed.lb.service.ConnectOutcomes.TIMEOUT);
+        String listing = listingWith("[down: passive: 1 reset, 1 timeout in 10s, back-off 5s]");
+        assertTrue(listing.lines().anyMatch(l -> l.contains(":" + deadPort) && l.contains("[down: passive")), listing);
+        assertFalse(listing.lines().anyMatch(l -> l.contains(":" + alivePort) && l.contains("[")), listing);
+        assertEquals(0, lb("--json", "-L"));
+        assertTrue(out.contains("\"passive\":{\"state\":\"out\",\"ejections\":1,\"backoff_ms\":5000"), out);
+        assertTrue(out.contains("\"resets\":1,\"timeouts\":1"), out);
+        assertEquals(2, lb("--health-check", "-t", "198.18.0.100:80", "passive=5"));
+        assertEquals("illegal health check: passive '5' is not FAILURES/INTERVAL (e.g. passive=5/10s)\n", err);
+    }
+
+    @Test
     void badHealthCheckLinesAreRefusedBeforeOrByTheDaemon() {
         web();
         assertEquals(2, lb("--health-check", "-t", "198.18.0.100:80", "type=smtp"));

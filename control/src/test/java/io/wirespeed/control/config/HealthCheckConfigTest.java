@@ -48,6 +48,26 @@ class HealthCheckConfigTest {
         assertTrue(e.getMessage().contains("intervall"), e.getMessage());
     }
 
+    @Test
+    void readsAPassiveCheckNestedUnderPassive() throws ConfigException {
+        assertEquals(HealthCheck.parse("passive=5/10s,backoff=2s,max_backoff=60s"), check(SERVICE
+                + "    health_check:\n      passive: {failures: 5, interval: 10s, backoff: 2s, max_backoff: 60s}\n").orElseThrow());
+        assertEquals(HealthCheck.parse("type=http,path=/health,passive=3/30s"), check(SERVICE
+                + "    health_check: {type: http, path: /health, passive: {failures: 3, interval: 30s}}\n").orElseThrow());
+    }
+
+    @Test
+    void passiveMistakesNameTheFieldAndItsLine() {
+        assertError(SERVICE + "    health_check: {passive: {interval: 10s}}\n", 8, "failures");
+        assertError(SERVICE + "    health_check: {passive: {failures: 0, interval: 10s}}\n", 8, "failures");
+        assertError(SERVICE + "    health_check: {passive: {failures: 5}}\n", 8, "interval");
+        assertError(SERVICE + "    health_check: {passive: {failures: 5, interval: 10s, backoff: 1m, max_backoff: 10s}}\n", 8,
+                "max_backoff 10s out of range backoff (60s)");
+        assertError(SERVICE + "    health_check: {passive: {failures: 5, interval: 10s, jitter: 1s}}\n", 8, "jitter");
+        assertError(SERVICE + "    health_check: {type: tcp, backoff: 2s}\n", 8, "backoff");
+        assertError(SERVICE + "    health_check: {passive: 5/10s}\n", 8, "expected a passive check (a mapping");
+    }
+
     private static void assertError(String yaml, int line, String fragment) {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t.yaml"));
         assertEquals(line, e.line(), e.getMessage());

@@ -165,6 +165,54 @@ class LbHealthIT {
         assertTrue(Files.readString(daemon.log()).contains("event=health_up service=tcp/" + VIP + ":80 server=" + RS2 + ":80"));
     }
 
+    /**
+     * Sends one request per connection from c1, each after the passive check saw the last, until the
+     * server is inhibited; returns how many it took.
+     */
+    private static int connectUntilInhibited(String server, int max) {
+        for (int i = 1; i <= max; i++) {
+            lab.exec(lab.c1(), "curl", "-sS", "--max-time", "2", "-o", "/dev/null", "http://" + VIP + "/"); // refused ones fail
+            for (int wait = 0; wait < 6; wait++) { // the passive check reads the counters every 100 ms: let it see this one
+                if (inhibited(VIP, 80, "tcp", server)) {
+                    return i;
+                }
+                WsctlCli.sleepMillis(50);
+            }
+        }
+        throw new AssertionError(server + " not inhibited after " + max + " connections:\n" + cli.ok("lb", "-Ln")
+                + "\n" + daemon.logTail(20));
+    }
+
+    @Test
+    void aServerThatResetsConnectionsIsTakenOutPassivelyWithADoublingBackOff() throws Exception {
+        cli.ok("lb", "-A", "-t", VIP + ":80", "-s", "rr");
+        cli.ok("lb", "-a", "-t", VIP + ":80", "-r", RS1 + ":80", "-m");
+        cli.ok("lb", "-a", "-t", VIP + ":80", "-r", RS2 + ":80", "-m");
+        cli.ok("lb", "--health-check", "-t", VIP + ":80", "passive=3/10s,backoff=2s,max_backoff=8s");
+        assertEquals(Map.of("rs1", 4L, "rs2", 4L), requests(8), "both serve while healthy");
+
+        servers.stop("rs2"); // its kernel answers every SYN with a RST, through the balancer (NAT)
+        int tries = connectUntilInhibited(RS2 + ":80", 20);
+        assertTrue(tries >= 5 && tries <= 6, "3 resets of rr's every other connection: inhibited after " + tries + " connections");
+        String listing = cli.ok("lb", "-Ln");
+        assertTrue(line(listing, RS2 + ":80").endsWith("[down: passive: 3 resets in 10s, back-off 2s]"), listing);
+        assertEquals(Map.of("rs1", 6L, "rs2", 0L), requests(6), "new connections all go to rs1");
+
+        awaitState("tcp", 80, RS2 + ":80", false, 2000 + 1500); // the back-off ends: tried again, still resets
+        connectUntilInhibited(RS2 + ":80", 20);
+        assertTrue(line(cli.ok("lb", "-Ln"), RS2 + ":80").endsWith("back-off 4s]"), "ejected again soon after: doubled");
+        String log = Files.readString(daemon.log());
+        assertTrue(log.contains("event=passive_inhibit service=tcp/" + VIP + ":80 server=" + RS2 + ":80 reason=\"passive: 3 resets"
+                + " in 10s, back-off 2s\""), daemon.logTail(20));
+        assertTrue(log.contains("event=passive_restore service=tcp/" + VIP + ":80 server=" + RS2 + ":80"), daemon.logTail(20));
+
+        servers.restart(lab, "rs2");
+        long ms = awaitState("tcp", 80, RS2 + ":80", false, 4000 + 1500);
+        Map<String, Long> split = requests(12);
+        assertEquals(12, split.get("rs1") + split.get("rs2"), split.toString());
+        assertTrue(split.get("rs2") >= 4, "rs2 restored after " + ms + " ms takes its share again: " + split);
+    }
+
     @Test
     void wrongHttpStatusUdpWithoutAnswerAndSilentIcmpTakeServersOut() {
         cli.ok("lb", "-A", "-t", VIP + ":80", "-s", "rr");

@@ -70,4 +70,40 @@ class HealthCheckTest {
         assertTrue(refused("type=tcp,type=udp").contains("given twice"));
         assertTrue(refused("type=tcp,").contains("is not key=value"));
     }
+    @Test
+    void aPassiveCheckAloneOrBesideAnActiveOne() {
+        HealthCheck alone = HealthCheck.parse("passive=5/10s,backoff=2s,max_backoff=1m");
+        assertNull(alone.type());
+        assertEquals(new PassiveCheck(5, Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(1)), alone.passive());
+        assertEquals("passive=5/10s,backoff=2s,max_backoff=60s", alone.toText());
+        HealthCheck both = HealthCheck.parse("type=http,path=/health,passive=3/5s");
+        assertEquals(CheckType.HTTP, both.type());
+        assertEquals(PassiveCheck.DEFAULT_BACKOFF, both.passive().backoff());
+        assertEquals(PassiveCheck.DEFAULT_MAX_BACKOFF, both.passive().maxBackoff());
+        assertEquals("type=http,path=/health,passive=3/5s", both.toText(), "defaults are not written");
+        for (String text : new String[] {"passive=1/1s", "type=tcp,interval=1s,passive=100/1h,backoff=10m",
+                "passive=2/30s,backoff=500ms,max_backoff=2s", "type=icmp,passive=5/10s,max_backoff=1h"}) {
+            HealthCheck c = HealthCheck.parse(text);
+            assertEquals(c, HealthCheck.parse(c.toText()), text);
+            assertEquals(c, HealthCheck.of(c.fields()), "the listing's fields read back: " + text);
+        }
+        assertEquals(Duration.ofMinutes(10), HealthCheck.parse("passive=5/10s,backoff=10m").passive().maxBackoff(),
+                "a back-off above the default cap raises the cap");
+    }
+
+    @Test
+    void badPassiveSettingsAreRefusedNamingTheKey() {
+        assertTrue(refused("passive=5").contains("passive '5' is not FAILURES/INTERVAL"));
+        assertTrue(refused("passive=/10s").contains("is not FAILURES/INTERVAL"));
+        assertTrue(refused("passive=five/10s").contains("failures 'five' is not a number"));
+        assertTrue(refused("passive=5/ten").contains("passive 'ten' is not a duration"));
+        assertTrue(refused("passive=0/10s").contains("failures 0 out of range"));
+        assertTrue(refused("passive=5/500ms").contains("interval 500ms out of range 1s..1h"));
+        assertTrue(refused("passive=5/10s,backoff=10ms").contains("backoff 10ms out of range"));
+        assertTrue(refused("passive=5/10s,backoff=10s,max_backoff=5s").contains("max_backoff 5s out of range backoff (10s)"));
+        assertTrue(refused("passive=5/10s,max_backoff=99999999999999999m").contains("max_backoff '99999999999999999m' is too long"));
+        assertTrue(refused("type=tcp,interval=9999999999999s").contains("interval '9999999999999s' is too long"));
+        assertTrue(refused("type=tcp,backoff=2s").contains("backoff needs a passive check"));
+        assertTrue(refused("passive=5/10s,interval=1s").contains("key 'interval' needs a type"));
+    }
 }
