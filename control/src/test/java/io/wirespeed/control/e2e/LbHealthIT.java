@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wirespeed.control.api.CommandException;
 import io.wirespeed.control.api.ControlClient;
 import io.wirespeed.control.lab.AccessLogEntry;
-import io.wirespeed.control.lab.DaemonProcess;
-import io.wirespeed.control.lab.Lab;
 import io.wirespeed.control.lab.RealServers;
 import io.wirespeed.control.lab.Wrk;
 import io.wirespeed.control.lab.WrkResult;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * a recovered one is restored. Wrong HTTP status, a UDP check nobody answers and an ICMP check to an
  * address without a host each take their servers out with the reason shown by {@code wsctl lb -L}.
  */
-class LbHealthIT {
+class LbHealthIT extends LbDaemonLab {
     private static final String VIP = "198.18.0.100";
     private static final String RS1 = RealServers.ipv4("rs1"), RS2 = RealServers.ipv4("rs2");
     /** In the real servers' subnet, no host: nothing answers ARP, so nothing answers anything. */
@@ -38,33 +34,9 @@ class LbHealthIT {
     private static final String CHECKER = "198.19.0.1";
     private static final long INTERVAL_MS = 1000, FALL = 2;
 
-    static Lab lab;
-    static DaemonProcess daemon;
-    static WsctlCli cli;
-    static RealServers servers;
-
     @BeforeAll
-    static void startLab() throws IOException {
-        Lab.requireRootAndNetns();
-        lab = Lab.up();
-        Path socket = Path.of("/run/wirespeed/it-" + lab.prefix() + ".sock");
-        daemon = DaemonProcess.start(lab.lb(), RouterScenarios.writeConfig(lab, socket, "afpacket", 1), socket);
-        cli = new WsctlCli(socket);
+    static void addVips() {
         cli.ok("ip", "addr", "add", VIP + "/32", "dev", "port0");
-        servers = RealServers.start(lab);
-    }
-
-    @AfterAll
-    static void stopLab() {
-        try {
-            if (servers != null) servers.close();
-        } finally {
-            try {
-                if (daemon != null) daemon.close();
-            } finally {
-                if (lab != null) lab.close();
-            }
-        }
     }
 
     @AfterEach

@@ -8,7 +8,6 @@ import io.wirespeed.control.lab.AccessLogEntry;
 import io.wirespeed.control.lab.CommandResult;
 import io.wirespeed.control.lab.DaemonProcess;
 import io.wirespeed.control.lab.Lab;
-import io.wirespeed.control.lab.RealServers;
 import io.wirespeed.control.lab.Wrk;
 import io.wirespeed.control.lab.WrkResult;
 import java.io.IOException;
@@ -24,9 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * {@code lb:} settings (they are read at start), with the VIPs and a NAT round-robin service on
  * port 80 over rs1 and rs2 in its config file.
  */
-class LbLifecycleIT {
+class LbLifecycleIT extends LbServersLab {
     private static final String VIP = "198.18.0.100";
     private static final String VIP6 = "2001:db8::100";
     private static final String SERVICE = VIP + ":80";
@@ -51,26 +48,8 @@ class LbLifecycleIT {
                  real_servers: [{addr: "2001:db8:19::11", method: nat}]}
             """.formatted(VIP, VIP6);
 
-    static Lab lab;
-    static RealServers servers;
     DaemonProcess daemon;
     WsctlCli cli;
-
-    @BeforeAll
-    static void startLab() {
-        Lab.requireRootAndNetns();
-        lab = Lab.up();
-        servers = RealServers.start(lab);
-    }
-
-    @AfterAll
-    static void stopLab() {
-        try {
-            if (servers != null) servers.close();
-        } finally {
-            if (lab != null) lab.close();
-        }
-    }
 
     @AfterEach
     void stopDaemon() {

@@ -9,19 +9,14 @@ import io.wirespeed.control.lab.AccessLogEntry;
 import io.wirespeed.control.lab.Capture;
 import io.wirespeed.control.lab.CapturedPacket;
 import io.wirespeed.control.lab.CommandResult;
-import io.wirespeed.control.lab.DaemonProcess;
 import io.wirespeed.control.lab.DirectReturnPath;
-import io.wirespeed.control.lab.Lab;
 import io.wirespeed.control.lab.RealServers;
 import io.wirespeed.control.lab.TunnelDecap;
 import io.wirespeed.control.lab.Wrk;
 import io.wirespeed.control.lab.WrkResult;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,42 +26,18 @@ import org.junit.jupiter.api.Test;
  * rs1 and rs2, the servers' access logs and packet captures as the proof. Each test adds its own
  * service and removes every service afterwards ({@code wsctl lb -C}).
  */
-class LbModesIT {
+class LbModesIT extends LbDaemonLab {
     private static final String C1 = "198.18.0.2";
     private static final String VIP = "198.18.0.100";
     private static final String VIP6 = "2001:db8::100";
     private static final String LIP = "198.19.0.100";
     private static final Duration CAPTURE_MAX = Duration.ofSeconds(30);
 
-    static Lab lab;
-    static DaemonProcess daemon;
-    static WsctlCli cli;
-    static RealServers servers;
-
     @BeforeAll
-    static void startLbLab() throws IOException {
-        Lab.requireRootAndNetns();
-        lab = Lab.up();
-        Path socket = Path.of("/run/wirespeed/it-" + lab.prefix() + ".sock");
-        daemon = DaemonProcess.start(lab.lb(), RouterScenarios.writeConfig(lab, socket, "afpacket", 1), socket);
-        cli = new WsctlCli(socket);
+    static void addVips() {
         cli.ok("ip", "addr", "add", VIP + "/32", "dev", "port0");
         cli.ok("ip", "addr", "add", VIP6 + "/128", "dev", "port0");
         cli.ok("ip", "addr", "add", LIP + "/32", "dev", "port1");
-        servers = RealServers.start(lab);
-    }
-
-    @AfterAll
-    static void stopLbLab() {
-        try {
-            if (servers != null) servers.close();
-        } finally {
-            try {
-                if (daemon != null) daemon.close();
-            } finally {
-                if (lab != null) lab.close();
-            }
-        }
     }
 
     @AfterEach

@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wirespeed.control.lab.AccessLogEntry;
-import io.wirespeed.control.lab.DaemonProcess;
-import io.wirespeed.control.lab.Lab;
 import io.wirespeed.control.lab.RealServers;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,40 +20,16 @@ import org.junit.jupiter.api.Test;
  * logs as the proof of where each connection went. Round robin would alternate, so every request of
  * a client on one server is the template at work.
  */
-class LbPersistenceIT {
+class LbPersistenceIT extends LbDaemonLab {
     private static final String VIP = "198.18.0.100";
     private static final String C1 = "198.18.0.2";
     /** A second address of c1, in c1's /24. */
     private static final String C1_SECOND = "198.18.0.3";
     private static final String C2 = "198.18.1.2";
 
-    static Lab lab;
-    static DaemonProcess daemon;
-    static WsctlCli cli;
-    static RealServers servers;
-
     @BeforeAll
-    static void startLbLab() throws IOException {
-        Lab.requireRootAndNetns();
-        lab = Lab.up();
-        Path socket = Path.of("/run/wirespeed/it-" + lab.prefix() + ".sock");
-        daemon = DaemonProcess.start(lab.lb(), RouterScenarios.writeConfig(lab, socket, "afpacket", 1), socket);
-        cli = new WsctlCli(socket);
+    static void addVips() {
         cli.ok("ip", "addr", "add", VIP + "/32", "dev", "port0");
-        servers = RealServers.start(lab);
-    }
-
-    @AfterAll
-    static void stopLbLab() {
-        try {
-            if (servers != null) servers.close();
-        } finally {
-            try {
-                if (daemon != null) daemon.close();
-            } finally {
-                if (lab != null) lab.close();
-            }
-        }
     }
 
     @AfterEach

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.wirespeed.control.lab.CommandResult;
 import io.wirespeed.control.lab.DaemonProcess;
 import io.wirespeed.control.lab.Lab;
-import io.wirespeed.control.lab.RealServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,25 +21,20 @@ import org.junit.jupiter.api.Test;
  * (198.18.0.2 and 198.18.0.3, curl --interface), one listed or limited, the other not; the proof is
  * which curls are answered, the drop counters and the per-rule counters {@code wsctl} shows.
  */
-class LbProtectIT {
+class LbProtectIT extends LbServersLab {
     private static final String A = "198.18.0.2";
     private static final String B = "198.18.0.3";
     private static final String VIP = "198.18.0.100";
     private static final String URL = "http://" + VIP + "/";
 
-    static Lab lab;
     static DaemonProcess daemon;
     static WsctlCli cli;
-    static RealServers servers;
 
     @BeforeAll
     static void startLab() throws IOException {
-        Lab.requireRootAndNetns();
-        lab = Lab.up();
         startDaemon(RouterScenarios.writeConfig(lab, socket(""), "afpacket", 1), "");
         cli.ok("ip", "addr", "add", VIP + "/32", "dev", "port0");
         lab.execOk(lab.c1(), "ip", "addr", "add", B + "/24", "dev", "eth0");
-        servers = RealServers.start(lab);
     }
 
     private static Path socket(String variant) {
@@ -57,16 +51,8 @@ class LbProtectIT {
     }
 
     @AfterAll
-    static void stopLab() {
-        try {
-            if (servers != null) servers.close();
-        } finally {
-            try {
-                if (daemon != null) daemon.close();
-            } finally {
-                if (lab != null) lab.close();
-            }
-        }
+    static void stopDaemon() {
+        if (daemon != null) daemon.close(); // then the base stops the servers and the lab
     }
 
     @BeforeEach

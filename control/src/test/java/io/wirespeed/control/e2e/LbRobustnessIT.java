@@ -36,9 +36,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * which would starve the barrage's wrk), with NAT services on the VIP: TCP 80 and UDP 5353 over
  * rs1 and rs2, UDP 5353 on the IPv6 VIP over rs1.
  */
-class LbRobustnessIT {
+class LbRobustnessIT extends LbServersLab {
     private static final String VIP = "198.18.0.100";
     private static final String VIP6 = "2001:db8::100";
     private static final int DNS = RealServers.UDP_PORT;
@@ -67,26 +65,8 @@ class LbRobustnessIT {
     /** Wider than any frame of the barrage, so that the veths carry the oversize frames to the daemon. */
     private static final String JUMBO_MTU = "9000";
 
-    static Lab lab;
-    static RealServers servers;
     DaemonProcess daemon;
     ControlClient control;
-
-    @BeforeAll
-    static void startLab() {
-        Lab.requireRootAndNetns();
-        lab = Lab.up();
-        servers = RealServers.start(lab);
-    }
-
-    @AfterAll
-    static void stopLab() {
-        try {
-            if (servers != null) servers.close();
-        } finally {
-            if (lab != null) lab.close();
-        }
-    }
 
     @AfterEach
     void stopDaemon() throws IOException {

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wirespeed.control.lab.CommandResult;
 import io.wirespeed.control.lab.DaemonProcess;
-import io.wirespeed.control.lab.Lab;
-import io.wirespeed.control.lab.RealServers;
 import io.wirespeed.control.lab.Wrk;
 import io.wirespeed.control.lab.WrkResult;
 import java.io.IOException;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * daemon's memory stays flat. Then the same flood with synproxy off shows the half-open connections
  * the proxy kept away: the measurement can see them.
  */
-class LbSynproxyIT {
+class LbSynproxyIT extends LbServersLab {
     private static final String VIP = "198.18.0.100";
     private static final String LIP = "198.19.0.50";
     private static final String VIP6 = "2001:db8::100";
@@ -49,16 +47,11 @@ class LbSynproxyIT {
     private static final int FLOOD = 120_000;
     private static final int FLOOD_GAP_MICROS = 60;
 
-    static Lab lab;
-    static RealServers servers;
     static DaemonProcess daemon;
     static WsctlCli cli;
 
     @BeforeAll
     static void start() throws IOException {
-        Lab.requireRootAndNetns();
-        lab = Lab.up();
-        servers = RealServers.start(lab);
         Path socket = Path.of("/run/wirespeed/it-" + lab.prefix() + ".sock");
         Path config = RouterScenarios.writeConfig(lab, socket, "afpacket", 1);
         String yaml = Files.readString(config);
@@ -76,15 +69,7 @@ class LbSynproxyIT {
 
     @AfterAll
     static void stop() {
-        try {
-            if (daemon != null) assertEquals(0, daemon.stop(), "the daemon shuts down cleanly");
-        } finally {
-            try {
-                if (servers != null) servers.close();
-            } finally {
-                if (lab != null) lab.close();
-            }
-        }
+        if (daemon != null) assertEquals(0, daemon.stop(), "the daemon shuts down cleanly"); // then the base stops the lab
     }
 
     @Test
